@@ -1,0 +1,230 @@
+#include "adapters/embedded_queue/sqlite_queue.hpp"
+
+#include <algorithm>
+
+#include "core/events.hpp"
+#include "core/time.hpp"
+
+namespace arca::embedded_queue {
+namespace {
+using sqlite::Exec;
+using sqlite::Stmt;
+using sqlite::StatusFromStmt;
+
+std::int64_t NowMs() { return NowMicros() / 1000; }
+
+class QueueSubscription : public Subscription {
+ public:
+  QueueSubscription(SqliteQueue& q, std::string group, std::vector<std::string> topics)
+      : q_(q), group_(std::move(group)), topics_(std::move(topics)) {}
+  ~QueueSubscription() override { Release(); }
+
+  Result<std::vector<Message>> Poll(size_t max, std::chrono::milliseconds wait) override {
+    auto deadline = std::chrono::steady_clock::now() + wait;
+    for (;;) {
+      std::uint64_t seen = q_.PublishCount();
+      auto got = q_.Claim(group_, topics_, max);
+      if (!got.ok() || !got->empty()) {
+        if (got.ok()) for (auto& m : *got) in_hand_.push_back(m.handle);
+        return got;
+      }
+      auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) return got;
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+      q_.WaitForPublish(std::min(left, q_.options().idle_poll), seen);
+    }
+  }
+  Status Ack(const Message& m) override {
+    Forget(m);
+    return q_.Ack(m);
+  }
+  Status Fail(const Message& m, const std::string& error, bool retryable) override {
+    Forget(m);
+    return q_.Fail(group_, m, error, retryable);
+  }
+  void Release() override {
+    for (auto& h : in_hand_) (void)q_.Release(Message{"", "", "", 0, h});
+    in_hand_.clear();
+  }
+
+ private:
+  void Forget(const Message& m) { std::erase(in_hand_, m.handle); }
+  SqliteQueue& q_;
+  std::string group_;
+  std::vector<std::string> topics_;
+  std::vector<std::string> in_hand_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteQueue>> SqliteQueue::Open(const std::string& path, QueueOptions opts) {
+  auto db = sqlite::Open(path);
+  if (!db.ok()) return db.status();
+  return std::unique_ptr<SqliteQueue>(new SqliteQueue(std::move(db).value(), opts));
+}
+
+Status SqliteQueue::Prepare() {
+  std::lock_guard lock(mu_);
+  // The default groups exist from the start, so a message published before
+  // its consumer first runs still reaches it (as a Kafka group at "earliest").
+  return Exec(db_.get(), R"sql(
+CREATE TABLE IF NOT EXISTS queue_groups (
+  topic TEXT NOT NULL,
+  grp   TEXT NOT NULL,
+  PRIMARY KEY (topic, grp)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS queue_deliveries (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  topic        TEXT NOT NULL,
+  grp          TEXT NOT NULL,
+  msg_key      TEXT NOT NULL,
+  payload      TEXT NOT NULL,
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  available_at INTEGER NOT NULL,
+  leased_until INTEGER NOT NULL DEFAULT 0,
+  last_error   TEXT,
+  created_at   INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS queue_next ON queue_deliveries (grp, topic, available_at, id);
+CREATE INDEX IF NOT EXISTS queue_key ON queue_deliveries (grp, topic, msg_key, id);
+INSERT OR IGNORE INTO queue_groups (topic, grp) VALUES
+  ('arquivos-enviados', 'metadata'), ('arquivos-para-deletar', 'delete'), ('renomear-arquivo', 'rename');
+)sql");
+}
+
+Status SqliteQueue::Ping() {
+  std::lock_guard lock(mu_);
+  Stmt s(db_.get(), "SELECT 1 FROM queue_groups LIMIT 1");
+  s.Step();
+  return StatusFromStmt(s, "queue ping");
+}
+
+Status SqliteQueue::InsertForGroups(const std::string& topic, const std::string& key, const std::string& payload) {
+  Stmt s(db_.get(),
+         "INSERT INTO queue_deliveries (topic, grp, msg_key, payload, available_at, created_at) "
+         "SELECT ?1, grp, ?2, ?3, ?4, ?4 FROM queue_groups WHERE topic = ?1");
+  s.Bind(1, topic).Bind(2, key).Bind(3, payload).Bind(4, NowMs());
+  s.Step();
+  return StatusFromStmt(s, "publish");
+}
+
+Status SqliteQueue::Publish(const std::string& topic, const std::string& key, const std::string& payload) {
+  {
+    std::lock_guard lock(mu_);
+    ARCA_RETURN_IF_ERROR(InsertForGroups(topic, key, payload));
+    ++publish_count_;
+  }
+  published_.notify_all();
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Subscription>> SqliteQueue::Subscribe(const std::string& group,
+                                                             const std::vector<std::string>& topics) {
+  std::lock_guard lock(mu_);
+  for (const auto& t : topics) {
+    Stmt s(db_.get(), "INSERT OR IGNORE INTO queue_groups (topic, grp) VALUES (?, ?)");
+    s.Bind(1, t).Bind(2, group);
+    s.Step();
+    ARCA_RETURN_IF_ERROR(StatusFromStmt(s, "subscribe"));
+  }
+  return std::unique_ptr<Subscription>(new QueueSubscription(*this, group, topics));
+}
+
+Result<std::int64_t> SqliteQueue::Depth() {
+  std::lock_guard lock(mu_);
+  Stmt s(db_.get(), "SELECT count(*) FROM queue_deliveries WHERE topic NOT LIKE '%.dlq'");
+  if (s.Step()) return s.Int(0);
+  ARCA_RETURN_IF_ERROR(StatusFromStmt(s, "depth"));
+  return std::int64_t{0};
+}
+
+Result<std::vector<Message>> SqliteQueue::Claim(const std::string& group, const std::vector<std::string>& topics,
+                                                size_t max) {
+  std::lock_guard lock(mu_);
+  sqlite::Transaction tx(db_.get());
+  ARCA_RETURN_IF_ERROR(tx.status());
+  std::vector<Message> out;
+  const std::int64_t now = NowMs();
+  for (const auto& topic : topics) {
+    // The oldest due row of each key, and only when no older row of the same
+    // key is still waiting or in flight: per-key order, like a Kafka partition.
+    Stmt s(db_.get(),
+           "SELECT d.id, d.msg_key, d.payload, d.attempts FROM queue_deliveries d "
+           "WHERE d.grp = ?1 AND d.topic = ?2 AND d.available_at <= ?3 AND d.leased_until <= ?3 "
+           "AND NOT EXISTS (SELECT 1 FROM queue_deliveries o WHERE o.grp = d.grp AND o.topic = d.topic "
+           "AND o.msg_key = d.msg_key AND o.id < d.id) "
+           "ORDER BY d.available_at, d.id LIMIT ?4");
+    s.Bind(1, group).Bind(2, topic).Bind(3, now).Bind(4, static_cast<std::int64_t>(max - out.size()));
+    while (s.Step()) out.push_back(Message{topic, s.Text(1), s.Text(2), static_cast<int>(s.Int(3)), s.Text(0)});
+    ARCA_RETURN_IF_ERROR(StatusFromStmt(s, "claim"));
+    if (out.size() >= max) break;
+  }
+  const std::int64_t lease_end = now + std::chrono::duration_cast<std::chrono::milliseconds>(opts_.lease).count();
+  for (auto& m : out) {
+    Stmt u(db_.get(), "UPDATE queue_deliveries SET leased_until = ?, attempts = attempts + 1 WHERE id = ?");
+    u.Bind(1, lease_end).Bind(2, std::stoll(m.handle));
+    u.Step();
+    ARCA_RETURN_IF_ERROR(StatusFromStmt(u, "lease"));
+  }
+  ARCA_RETURN_IF_ERROR(tx.Commit());
+  return out;
+}
+
+Status SqliteQueue::Ack(const Message& m) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_.get(), "DELETE FROM queue_deliveries WHERE id = ?");
+  s.Bind(1, std::stoll(m.handle));
+  s.Step();
+  return StatusFromStmt(s, "ack");
+}
+
+Status SqliteQueue::Fail(const std::string& group, const Message& m, const std::string& error, bool retryable) {
+  const int attempts = m.attempts + 1;
+  std::lock_guard lock(mu_);
+  if (retryable && attempts < opts_.max_attempts) {
+    // Exponential backoff: the same failure is not hammered, others go on.
+    std::int64_t delay = opts_.base_backoff.count() << std::min(attempts - 1, 10);
+    Stmt s(db_.get(), "UPDATE queue_deliveries SET available_at = ?, leased_until = 0, last_error = ? WHERE id = ?");
+    s.Bind(1, NowMs() + delay).Bind(2, error).Bind(3, std::stoll(m.handle));
+    s.Step();
+    return StatusFromStmt(s, "retry");
+  }
+  sqlite::Transaction tx(db_.get());
+  ARCA_RETURN_IF_ERROR(tx.status());
+  Stmt dlq(db_.get(),
+           "INSERT INTO queue_deliveries (topic, grp, msg_key, payload, attempts, available_at, last_error, created_at) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  const std::int64_t now = NowMs();
+  dlq.Bind(1, Topics::Dlq(m.topic)).Bind(2, group).Bind(3, m.key);
+  dlq.Bind(4, WithDeadLetterInfo(m.payload, error, attempts)).Bind(5, attempts).Bind(6, now).Bind(7, error);
+  dlq.Bind(8, now);
+  dlq.Step();
+  ARCA_RETURN_IF_ERROR(StatusFromStmt(dlq, "dead-letter"));
+  Stmt del(db_.get(), "DELETE FROM queue_deliveries WHERE id = ?");
+  del.Bind(1, std::stoll(m.handle));
+  del.Step();
+  ARCA_RETURN_IF_ERROR(StatusFromStmt(del, "dead-letter"));
+  return tx.Commit();
+}
+
+Status SqliteQueue::Release(const Message& m) {
+  std::lock_guard lock(mu_);
+  // Undo the lease and the attempt it counted: a clean shutdown is not a failure.
+  Stmt s(db_.get(),
+         "UPDATE queue_deliveries SET leased_until = 0, attempts = max(attempts - 1, 0) WHERE id = ? AND leased_until > 0");
+  s.Bind(1, std::stoll(m.handle));
+  s.Step();
+  return StatusFromStmt(s, "release");
+}
+
+void SqliteQueue::WaitForPublish(std::chrono::milliseconds wait, std::uint64_t seen) {
+  std::unique_lock lock(mu_);
+  published_.wait_for(lock, wait, [&] { return publish_count_ != seen; });
+}
+
+std::uint64_t SqliteQueue::PublishCount() {
+  std::lock_guard lock(mu_);
+  return publish_count_;
+}
+
+}  // namespace arca::embedded_queue

@@ -1,0 +1,54 @@
+// EventBus inside the embedded SQLite database: a durable table of
+// deliveries, one row per (message, consumer group). Publish commits before
+// it returns; consumers lease rows, and a lease that is not acked (a crash)
+// expires and the row is delivered again.
+#pragma once
+
+#include <condition_variable>
+#include <mutex>
+
+#include "adapters/sqlite/sqlite_db.hpp"
+#include "ports/event_bus.hpp"
+
+namespace arca::embedded_queue {
+
+struct QueueOptions {
+  std::chrono::seconds lease{60};           // how long a polled message stays invisible to others
+  int max_attempts = 5;                      // then it goes to "<topic>.dlq"
+  std::chrono::milliseconds base_backoff{500};
+  std::chrono::milliseconds idle_poll{250};  // re-check for rows written by other processes
+};
+
+class SqliteQueue : public EventBus {
+ public:
+  static Result<std::unique_ptr<SqliteQueue>> Open(const std::string& path, QueueOptions opts = {});
+
+  Status Prepare() override;
+  Status Ping() override;
+  Status Publish(const std::string& topic, const std::string& key, const std::string& payload) override;
+  Result<std::unique_ptr<Subscription>> Subscribe(const std::string& group,
+                                                  const std::vector<std::string>& topics) override;
+  Result<std::int64_t> Depth() override;
+
+  // Used by subscriptions; public so they need no friendship.
+  Result<std::vector<Message>> Claim(const std::string& group, const std::vector<std::string>& topics, size_t max);
+  Status Ack(const Message& m);
+  Status Fail(const std::string& group, const Message& m, const std::string& error, bool retryable);
+  Status Release(const Message& m);
+  // Blocks until something is published in this process or `wait` passes.
+  void WaitForPublish(std::chrono::milliseconds wait, std::uint64_t seen);
+  std::uint64_t PublishCount();
+  const QueueOptions& options() const { return opts_; }
+
+ private:
+  SqliteQueue(sqlite::DbHandle db, QueueOptions opts) : db_(std::move(db)), opts_(opts) {}
+  Status InsertForGroups(const std::string& topic, const std::string& key, const std::string& payload);
+
+  std::mutex mu_;
+  sqlite::DbHandle db_;  // guarded by mu_
+  QueueOptions opts_;
+  std::condition_variable published_;
+  std::uint64_t publish_count_ = 0;  // guarded by mu_
+};
+
+}  // namespace arca::embedded_queue

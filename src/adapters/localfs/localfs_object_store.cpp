@@ -1,0 +1,223 @@
+#include "adapters/localfs/localfs_object_store.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cstring>
+#include <fstream>
+
+#include "core/encoding.hpp"
+#include "core/signed_link.hpp"
+#include "core/time.hpp"
+
+namespace arca::localfs {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr std::string_view kMetaSuffix = ".meta.json";
+
+Status IoError(const std::string& what, int err) {
+  return Unavailable("storage_error", what + ": " + std::strerror(err));
+}
+
+Status WriteAll(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return IoError("write", errno);
+    }
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return Status::Ok();
+}
+
+// Durable file contents then durable directory entry: rename alone is not enough after a crash.
+Status SyncDir(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return IoError("open dir", errno);
+  ::fsync(fd);
+  ::close(fd);
+  return Status::Ok();
+}
+
+class FileWriter : public ObjectWriter {
+ public:
+  FileWriter(int fd, fs::path tmp, fs::path dest, std::string key, ObjectMeta meta)
+      : fd_(fd), tmp_(std::move(tmp)), dest_(std::move(dest)), key_(std::move(key)), meta_(std::move(meta)) {}
+  ~FileWriter() override { Abort(); }
+
+  Status Write(std::string_view bytes) override {
+    if (fd_ < 0) return Internal("storage_closed", "write to a closed object");
+    size_ += static_cast<std::int64_t>(bytes.size());
+    return WriteAll(fd_, bytes);
+  }
+
+  Result<ObjectInfo> Commit() override {
+    if (fd_ < 0) return Internal("storage_closed", "commit of a closed object");
+    if (::fsync(fd_) != 0) return IoError("fsync", errno);
+    ::close(fd_);
+    fd_ = -1;
+    std::error_code ec;
+    fs::create_directories(dest_.parent_path(), ec);
+    boost::json::object m;
+    for (auto& [k, v] : meta_) m[k] = v;
+    {
+      std::ofstream out(dest_.string() + std::string(kMetaSuffix), std::ios::trunc);
+      out << boost::json::serialize(m);
+      if (!out) return Unavailable("storage_error", "cannot write object metadata");
+    }
+    if (::rename(tmp_.c_str(), dest_.c_str()) != 0) return IoError("rename", errno);
+    committed_ = true;
+    ARCA_RETURN_IF_ERROR(SyncDir(dest_.parent_path()));
+    return ObjectInfo{key_, size_, std::to_string(size_), meta_};
+  }
+
+  void Abort() override {
+    if (fd_ >= 0) {
+      ::close(fd_);
+      fd_ = -1;
+    }
+    if (!committed_) {
+      std::error_code ec;
+      fs::remove(tmp_, ec);
+    }
+  }
+
+ private:
+  int fd_;
+  fs::path tmp_, dest_;
+  std::string key_;
+  ObjectMeta meta_;
+  std::int64_t size_ = 0;
+  bool committed_ = false;
+};
+
+class FileReader : public ObjectReader {
+ public:
+  FileReader(int fd, std::int64_t left) : fd_(fd), left_(left) {}
+  ~FileReader() override { ::close(fd_); }
+  Result<size_t> Read(char* buf, size_t max) override {
+    if (left_ <= 0) return size_t{0};
+    size_t want = std::min<size_t>(max, static_cast<size_t>(left_));
+    for (;;) {
+      ssize_t n = ::read(fd_, buf, want);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return IoError("read", errno);
+      left_ -= n;
+      if (n == 0) left_ = 0;  // the file shrank under us; end the stream
+      return static_cast<size_t>(n);
+    }
+  }
+
+ private:
+  int fd_;
+  std::int64_t left_;
+};
+
+}  // namespace
+
+bool IsSafeKey(std::string_view key) {
+  if (key.empty() || key.size() > 1024 || key.front() == '/' || key.back() == '/') return false;
+  size_t start = 0;
+  while (start <= key.size()) {
+    size_t end = key.find('/', start);
+    if (end == std::string_view::npos) end = key.size();
+    std::string_view seg = key.substr(start, end - start);
+    if (seg.empty() || seg == "." || seg == ".." || seg.starts_with(".tmp")) return false;
+    for (char c : seg) {
+      bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                c == '_' || c == '-';
+      if (!ok) return false;
+    }
+    if (seg.ends_with(kMetaSuffix)) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+Result<fs::path> LocalFsObjectStore::PathOf(const std::string& key) const {
+  if (!IsSafeKey(key)) return InvalidArgument("invalid_object_key", "object key not allowed: " + key);
+  return opts_.root / key;
+}
+
+Status LocalFsObjectStore::Prepare() {
+  std::error_code ec;
+  fs::create_directories(TempDir(), ec);
+  if (ec) return Unavailable("storage_unavailable", "cannot create " + TempDir().string() + ": " + ec.message());
+  // Temporary files of a crashed process are never committed: remove them.
+  for (auto& entry : fs::directory_iterator(TempDir(), ec)) fs::remove(entry.path(), ec);
+  return Status::Ok();
+}
+
+Status LocalFsObjectStore::Ping() {
+  std::error_code ec;
+  if (!fs::is_directory(opts_.root, ec)) return Unavailable("storage_unavailable", opts_.root.string() + " is missing");
+  if (::access(opts_.root.c_str(), W_OK) != 0) return IoError(opts_.root.string(), errno);
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<ObjectWriter>> LocalFsObjectStore::BeginPut(const std::string& key, const ObjectMeta& meta) {
+  auto dest = PathOf(key);
+  if (!dest.ok()) return dest.status();
+  fs::path tmp = TempDir() / ("put-" + HexEncode(RandomBytes(12)));
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+  if (fd < 0) return IoError("create " + tmp.string(), errno);
+  return std::unique_ptr<ObjectWriter>(new FileWriter(fd, tmp, *dest, key, meta));
+}
+
+Result<ObjectInfo> LocalFsObjectStore::Head(const std::string& key) {
+  auto path = PathOf(key);
+  if (!path.ok()) return path.status();
+  std::error_code ec;
+  auto size = fs::file_size(*path, ec);
+  if (ec) return NotFound("object_not_found", "no object " + key);
+  ObjectInfo info{key, static_cast<std::int64_t>(size), std::to_string(size), {}};
+  std::ifstream in(path->string() + std::string(kMetaSuffix));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  boost::system::error_code jec;
+  auto v = boost::json::parse(text, jec);
+  if (!jec && v.is_object())
+    for (auto& [k, val] : v.as_object())
+      if (val.is_string()) info.meta[std::string(k)] = std::string(val.as_string());
+  return info;
+}
+
+Result<std::unique_ptr<ObjectReader>> LocalFsObjectStore::Get(const std::string& key, std::optional<ByteRange> range) {
+  auto path = PathOf(key);
+  if (!path.ok()) return path.status();
+  int fd = ::open(path->c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return NotFound("object_not_found", "no object " + key);
+    return IoError("open", errno);
+  }
+  std::int64_t size = ::lseek(fd, 0, SEEK_END);
+  std::int64_t first = range ? range->first : 0;
+  std::int64_t length = range ? range->length : size;
+  if (first < 0 || first > size || length < 0 || first + length > size) {
+    ::close(fd);
+    return InvalidArgument("invalid_range", "range outside the object");
+  }
+  ::lseek(fd, first, SEEK_SET);
+  return std::unique_ptr<ObjectReader>(new FileReader(fd, length));
+}
+
+Status LocalFsObjectStore::Delete(const std::string& key) {
+  auto path = PathOf(key);
+  if (!path.ok()) return path.status();
+  std::error_code ec;
+  fs::remove(*path, ec);
+  if (ec) return Unavailable("storage_error", "delete " + key + ": " + ec.message());
+  fs::remove(path->string() + std::string(kMetaSuffix), ec);
+  return Status::Ok();
+}
+
+Result<PresignedLink> LocalFsObjectStore::PresignGet(const std::string& key, const DownloadOptions& opts) {
+  if (!IsSafeKey(key)) return InvalidArgument("invalid_object_key", "object key not allowed: " + key);
+  std::int64_t expires = NowMicros() / 1000000 + opts.ttl.count();
+  BlobLink link{key, expires, opts.filename, opts.content_type};
+  return PresignedLink{opts_.public_base_url + SignBlobLink(opts_.link_secret, link), expires};
+}
+
+}  // namespace arca::localfs

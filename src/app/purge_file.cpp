@@ -1,0 +1,15 @@
+#include "app/background_work.hpp"
+
+namespace arca {
+
+Status PurgeFile(App& app, const DeleteRequested& event) {
+  auto row = app.meta.GetFile(event.header.file_id);
+  if (!row.ok() && row.status().kind() != ErrorKind::kNotFound) return row.status();
+  if (row.ok() && row->state != FileState::kDeleting) return Status::Ok();
+  // Object first, then row: a crash in between leaves a `deleting` row whose
+  // delete is redelivered, never a visible row without its object.
+  ARCA_RETURN_IF_ERROR(app.objects.Delete(event.object_key));
+  return app.meta.DeleteFile(event.header.file_id);
+}
+
+}  // namespace arca

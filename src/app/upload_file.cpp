@@ -1,0 +1,135 @@
+#include "app/upload_file.hpp"
+
+#include "core/encoding.hpp"
+#include "core/ids.hpp"
+#include "core/names.hpp"
+
+namespace arca {
+namespace {
+constexpr size_t kSniffBytes = 64 * 1024;
+
+// The sniffed type wins unless it only says "some bytes" or "some text" and
+// the client was more specific (a CSV sniffs as text/plain).
+std::string EffectiveType(const std::string& sniffed, const std::string& declared) {
+  bool generic = sniffed.empty() || sniffed == "application/octet-stream" || sniffed == "text/plain";
+  if (generic && !declared.empty() && declared != "application/octet-stream") {
+    if (sniffed != "text/plain" || declared.starts_with("text/")) return declared;
+  }
+  return sniffed.empty() ? "application/octet-stream" : sniffed;
+}
+bool ValidMime(const std::string& t) {
+  if (t.size() > 255 || t.find('/') == std::string::npos) return false;
+  for (char c : t)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return false;
+  return true;
+}
+}  // namespace
+
+std::string OpaqueObjectKey(const std::string& file_id) { return "files/" + file_id; }
+
+Result<std::unique_ptr<UploadSession>> UploadSession::Begin(App& app, const Caller& caller, UploadRequest req) {
+  ARCA_RETURN_IF_ERROR(ValidateFileName(req.name));
+  auto folder = NormalizeFolder(req.folder);
+  if (!folder.ok()) return folder.status();
+  auto tags = NormalizeTags(req.tags);
+  if (!tags.ok()) return tags.status();
+  if (req.project.size() > 255 || !IsValidUtf8(req.project))
+    return InvalidArgument("invalid_project", "a project is UTF-8 text of at most 255 bytes");
+  if (req.description.size() > 4096 || !IsValidUtf8(req.description))
+    return InvalidArgument("invalid_description", "a description is UTF-8 text of at most 4096 bytes");
+  // Strip parameters ("text/plain; charset=utf-8" -> "text/plain") and lowercase.
+  std::string declared = req.declared_type.substr(0, req.declared_type.find(';'));
+  while (!declared.empty() && declared.back() == ' ') declared.pop_back();
+  for (auto& c : declared) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (!declared.empty() && !ValidMime(declared)) declared.clear();
+  if (req.declared_length && *req.declared_length > app.settings.max_upload)
+    return TooLarge("upload_too_large", "the file is larger than the limit of " +
+                                            std::to_string(app.settings.max_upload) + " bytes");
+
+  FileRecord rec;
+  rec.id = NewId();
+  rec.name = req.name;
+  rec.folder = *folder;
+  rec.project = req.project;
+  rec.owner_id = caller.user_id;
+  rec.owner_username = caller.username;
+  rec.description = req.description;
+  rec.tags = *tags;
+  rec.declared_content_type = declared;
+  rec.bucket = app.objects.Bucket();
+  rec.object_key = OpaqueObjectKey(rec.id);
+  ObjectMeta meta{{"arca-id", rec.id},
+                  {"arca-owner", rec.owner_id},
+                  {"arca-name", PercentEncode(rec.name)},
+                  {"arca-folder", PercentEncode(rec.folder)},
+                  {"arca-project", PercentEncode(rec.project)}};
+  auto writer = app.objects.BeginPut(rec.object_key, meta);
+  if (!writer.ok()) return writer.status();
+  return std::unique_ptr<UploadSession>(
+      new UploadSession(app, std::move(rec), std::move(writer).value(), req.request_id));
+}
+
+UploadSession::UploadSession(App& app, FileRecord rec, std::unique_ptr<ObjectWriter> w, std::string request_id)
+    : app_(app), rec_(std::move(rec)), writer_(std::move(w)), request_id_(std::move(request_id)) {}
+
+UploadSession::~UploadSession() { Abort(); }
+
+Status UploadSession::Write(std::string_view bytes) {
+  if (done_) return Internal("upload_closed", "write after the upload ended");
+  written_ += bytes.size();
+  if (written_ > app_.settings.max_upload) {
+    Abort();
+    return TooLarge("upload_too_large",
+                    "the file is larger than the limit of " + std::to_string(app_.settings.max_upload) + " bytes");
+  }
+  if (head_.size() < kSniffBytes) head_.append(bytes.substr(0, kSniffBytes - head_.size()));
+  hash_.Update(bytes);
+  Status st = writer_->Write(bytes);
+  if (!st.ok()) Abort();
+  return st;
+}
+
+Result<UploadOutcome> UploadSession::Finish() {
+  if (done_) return Internal("upload_closed", "finish after the upload ended");
+  done_ = true;
+  auto info = writer_->Commit();
+  if (!info.ok()) {
+    writer_->Abort();
+    return info.status();
+  }
+  Micros now = app_.clock.Now();
+  rec_.size = static_cast<std::int64_t>(written_);
+  rec_.sha256 = hash_.FinishHex();
+  rec_.content_type = EffectiveType(app_.sniffer.Sniff(head_), rec_.declared_content_type);
+  rec_.created_at = rec_.updated_at = now;
+  rec_.state = FileState::kReady;
+
+  FileUploaded ev{{NewId(), "file.uploaded", kEventVersion, rec_.id, now, request_id_}, rec_};
+  const std::string payload = ToJson(ev);
+  if (app_.settings.write_mode == WriteMode::kSync) {
+    if (Status st = app_.meta.InsertFiles({rec_}); !st.ok()) {
+      (void)app_.objects.Delete(rec_.object_key);  // nothing left behind
+      return st;
+    }
+    // Downstream consumers (processing) still hear of the file; the row is
+    // already committed, so a failure here loses no data and is only logged
+    // by the caller through the returned outcome staying 201.
+    (void)app_.bus.Publish(app_.settings.topics.uploaded, rec_.id, payload);
+    return UploadOutcome{rec_, false};
+  }
+  if (Status st = app_.bus.Publish(app_.settings.topics.uploaded, rec_.id, payload); !st.ok()) {
+    (void)app_.objects.Delete(rec_.object_key);  // never a 202 for an event that was not written
+    return st;
+  }
+  FileRecord pending = rec_;
+  pending.state = FileState::kPending;
+  return UploadOutcome{pending, true};
+}
+
+void UploadSession::Abort() {
+  if (done_) return;
+  done_ = true;
+  if (writer_) writer_->Abort();
+}
+
+}  // namespace arca

@@ -1,0 +1,101 @@
+#include "cli/runtime.hpp"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "adapters/auth/argon2_password_hasher.hpp"
+#include "adapters/auth/jwt_hs256.hpp"
+#include "adapters/embedded_queue/sqlite_queue.hpp"
+#include "adapters/localfs/localfs_object_store.hpp"
+#include "adapters/magic/libmagic_sniffer.hpp"
+#include "adapters/sqlite/sqlite_metadata_store.hpp"
+#include "core/crypto.hpp"
+#include "core/encoding.hpp"
+
+namespace arca::cli {
+namespace fs = std::filesystem;
+namespace {
+
+Status NotInThisBuild(const std::string& setting, const std::string& what) {
+  return InvalidArgument("invalid_setting", "setting " + setting + ": " + what + " is not available in this build yet");
+}
+
+// The token secret: from settings, else generated once and kept in the data
+// dir, readable by the owner only.
+Result<std::string> LoadOrCreateSecret(const Settings& s) {
+  if (!s.jwt_secret.empty()) return s.jwt_secret;
+  fs::path path = fs::path(s.data_dir) / "jwt-secret";
+  std::error_code ec;
+  fs::create_directories(s.data_dir, ec);
+  if (std::ifstream in(path); in) {
+    std::string secret;
+    std::getline(in, secret);
+    if (secret.size() >= 32) return secret;
+    return InvalidArgument("invalid_setting", "setting jwt_secret: " + path.string() + " is shorter than 32 characters");
+  }
+  std::string secret = HexEncode(RandomBytes(32));
+  fs::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    ::chmod(tmp.c_str(), 0600);
+    out << secret << "\n";
+    if (!out) return Unavailable("data_dir_unwritable", "cannot write " + tmp.string());
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) return Unavailable("data_dir_unwritable", "cannot create " + path.string() + ": " + ec.message());
+  return secret;
+}
+
+std::string PathOf(const std::string& url, std::string_view scheme) { return url.substr(scheme.size()); }
+
+}  // namespace
+
+Result<std::unique_ptr<Runtime>> BuildRuntime(const Settings& s) {
+  auto rt = std::make_unique<Runtime>();
+  rt->settings = s;
+  if (s.key_layout != "opaque") return NotInThisBuild("key_layout", "the named key layout");
+  if (!s.database_url.starts_with("sqlite://")) return NotInThisBuild("database_url", "PostgreSQL");
+  if (!s.storage_url.starts_with("file://")) return NotInThisBuild("storage_url", "S3 storage");
+  if (s.broker_url != "embedded") return NotInThisBuild("broker_url", "Kafka");
+
+  auto secret = LoadOrCreateSecret(s);
+  if (!secret.ok()) return secret.status();
+
+  const std::string db_path = PathOf(s.database_url, "sqlite://");
+  auto meta = sqlite::SqliteMetadataStore::Open(db_path);
+  if (!meta.ok()) return meta.status();
+  ARCA_RETURN_IF_ERROR(meta.value()->Migrate());
+  rt->meta = std::move(meta).value();
+
+  auto queue = embedded_queue::SqliteQueue::Open(db_path);
+  if (!queue.ok()) return queue.status();
+  ARCA_RETURN_IF_ERROR(queue.value()->Prepare());
+  rt->bus = std::move(queue).value();
+
+  // Download links get their own key, derived so one secret setting suffices.
+  rt->blob_link_secret = HexEncode(HmacSha256(*secret, "arca blob links v1"));
+  std::string public_url = s.public_url.empty() ? "http://" + s.listen : s.public_url;
+  auto store = std::make_unique<localfs::LocalFsObjectStore>(
+      localfs::LocalFsOptions{PathOf(s.storage_url, "file://"), public_url, rt->blob_link_secret});
+  ARCA_RETURN_IF_ERROR(store->Prepare());
+  rt->local_store = store.get();
+  rt->objects = std::move(store);
+
+  rt->tokens = std::make_unique<auth::JwtHs256>(*secret);
+  rt->passwords = std::make_unique<auth::Argon2PasswordHasher>();
+  rt->sniffer = std::make_unique<magic::LibmagicSniffer>();
+  rt->clock = std::make_unique<SystemClock>();
+
+  AppSettings as;
+  as.write_mode = s.write_mode;
+  as.presign_ttl = s.presign_ttl;
+  as.max_upload = s.max_upload;
+  as.login_ttl = s.login_ttl;
+  rt->app = std::unique_ptr<App>(new App{*rt->meta, *rt->objects, *rt->bus, *rt->tokens, *rt->passwords,
+                                         *rt->sniffer, *rt->clock, as});
+  return rt;
+}
+
+}  // namespace arca::cli

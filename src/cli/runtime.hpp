@@ -1,0 +1,33 @@
+// Builds the adapters the settings ask for and the App that ties them to
+// the use cases. The only place that knows every adapter.
+#pragma once
+
+#include <memory>
+
+#include "app/app.hpp"
+#include "cli/settings.hpp"
+
+namespace arca::localfs {
+class LocalFsObjectStore;
+}
+
+namespace arca::cli {
+
+struct Runtime {
+  Settings settings;
+  std::unique_ptr<MetadataStore> meta;
+  std::unique_ptr<ObjectStore> objects;
+  std::unique_ptr<EventBus> bus;
+  std::unique_ptr<TokenService> tokens;
+  std::unique_ptr<PasswordHasher> passwords;
+  std::unique_ptr<ContentSniffer> sniffer;
+  std::unique_ptr<Clock> clock;
+  std::unique_ptr<App> app;
+  localfs::LocalFsObjectStore* local_store = nullptr;  // set with file:// storage
+  std::string blob_link_secret;                         // with file:// storage
+};
+
+// Opens everything and applies migrations; errors name the setting at fault.
+Result<std::unique_ptr<Runtime>> BuildRuntime(const Settings& settings);
+
+}  // namespace arca::cli

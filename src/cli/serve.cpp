@@ -1,0 +1,68 @@
+#include <cstdio>
+#include <thread>
+
+#include "adapters/localfs/localfs_object_store.hpp"
+#include "app/auth.hpp"
+#include "app/log.hpp"
+#include "cli/commands.hpp"
+#include "cli/runtime.hpp"
+#include "http/routes.hpp"
+#include "http/server.hpp"
+#include "workers/worker_pool.hpp"
+
+namespace arca::cli {
+
+int Serve(const Settings& s) {
+  BlockStopSignals();
+  auto rt = BuildRuntime(s);
+  if (!rt.ok()) {
+    std::fprintf(stderr, "arca: %s\n", rt.status().message().c_str());
+    return 1;
+  }
+  App& app = *(*rt)->app;
+
+  http::Metrics metrics;
+  metrics.AddGauge("arca_queue_depth", "Messages waiting in the broker, all topics.", [&app] {
+    auto d = app.bus.Depth();
+    return d.ok() ? static_cast<double>(*d) : -1.0;
+  });
+  http::Router router([&app](std::string_view token) { return Authenticate(app, token); }, metrics);
+  http::RouteOptions ropts{(*rt)->blob_link_secret, s.public_url};
+  http::AddRoutes(router, app, metrics, ropts);
+
+  http::Server server({s.listen_host(), s.listen_port()}, router);
+  if (Status st = server.Listen(); !st.ok()) {
+    std::fprintf(stderr, "arca: setting listen: %s\n", st.message().c_str());
+    return 1;
+  }
+  const std::string base = "http://" + s.listen_host() + ":" + std::to_string(server.Port());
+  if ((*rt)->local_store && s.public_url.empty()) (*rt)->local_store->SetPublicBaseUrl(base);
+
+  std::unique_ptr<workers::WorkerPool> pool;
+  if (s.serve_workers) {
+    pool = std::make_unique<workers::WorkerPool>(app, workers::WorkerPool::KnownRoles());
+    if (Status st = pool->Start(); !st.ok()) {
+      std::fprintf(stderr, "arca: workers: %s\n", st.message().c_str());
+      return 1;
+    }
+  }
+
+  std::printf("Arca is listening on %s\n", base.c_str());
+  if (auto n = app.meta.CountUsers(); n.ok() && *n == 0)
+    std::printf("No users yet. Create one with:\n  arca user add alice --admin --password-stdin <<< 'a-long-password'\n");
+  std::fflush(stdout);
+  log::Info("serving", {{"url", base}, {"workers", s.serve_workers ? "in-process" : "off"}});
+
+  std::thread waiter([&server] {
+    int sig = WaitForStopSignal();
+    log::Info("stopping", {{"signal", std::to_string(sig)}});
+    server.Stop();
+  });
+  server.Run();
+  waiter.join();
+  if (pool) pool->Stop();
+  log::Info("stopped");
+  return 0;
+}
+
+}  // namespace arca::cli

@@ -1,0 +1,39 @@
+// Settings from, in order of precedence: flags, ARCA_* environment
+// variables, a TOML config file, defaults (CONTRACT §2).
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "app/app.hpp"
+
+namespace arca::cli {
+
+struct Settings {
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "./arca-data";
+  std::string database_url;  // default sqlite://<data dir>/arca.db
+  std::string storage_url;   // default file://<data dir>/objects
+  std::string broker_url = "embedded";
+  WriteMode write_mode = WriteMode::kAsync;
+  std::string key_layout = "opaque";
+  std::chrono::seconds presign_ttl{300};
+  std::uint64_t max_upload = 5ULL << 30;
+  std::string jwt_secret;  // default: generated once into <data dir>/jwt-secret
+  std::string public_url;  // default http://<listen>
+  bool serve_workers = true;
+  std::chrono::seconds login_ttl{3600};
+  std::string log_level = "info";
+
+  std::string listen_host() const;
+  unsigned short listen_port() const;
+};
+
+// `flags` holds values given on the command line, by setting name
+// ("listen", "data_dir", …). Returns InvalidArgument naming the bad setting.
+Result<Settings> LoadSettings(const std::optional<std::string>& config_file,
+                              const std::map<std::string, std::string>& flags);
+
+}  // namespace arca::cli

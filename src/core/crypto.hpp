@@ -1,0 +1,28 @@
+// SHA-256 on a stream and HMAC-SHA256: used for file hashes, signed links and tokens.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace arca {
+
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void Update(std::string_view bytes);
+  std::string FinishHex();  // lowercase hex digest; the object is spent after this
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+std::string Sha256Hex(std::string_view bytes);
+// Raw 32-byte MAC.
+std::string HmacSha256(std::string_view key, std::string_view message);
+
+}  // namespace arca

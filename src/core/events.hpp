@@ -1,0 +1,54 @@
+// The JSON messages of CONTRACT §4. Every adapter of the EventBus port carries
+// these bytes unchanged, so the embedded queue and Kafka are interchangeable.
+#pragma once
+
+#include <string>
+
+#include "core/file_record.hpp"
+#include "core/status.hpp"
+
+namespace arca {
+
+inline constexpr int kEventVersion = 1;
+
+struct Topics {
+  std::string uploaded = "arquivos-enviados";
+  std::string delete_requested = "arquivos-para-deletar";
+  std::string rename_requested = "renomear-arquivo";
+  std::string processed = "arquivos-processados";
+  static std::string Dlq(const std::string& topic) { return topic + ".dlq"; }
+};
+
+struct EventHeader {
+  std::string event_id;
+  std::string type;
+  int version = kEventVersion;
+  std::string file_id;
+  Micros occurred_at = 0;
+  std::string request_id;
+};
+
+// file.uploaded carries the whole record the metadata writer will insert.
+struct FileUploaded {
+  EventHeader header;
+  FileRecord file;
+};
+
+// file.delete_requested: the deleter removes the object, then the row.
+struct DeleteRequested {
+  EventHeader header;
+  std::string user_id;
+  std::string bucket;
+  std::string object_key;
+};
+
+std::string ToJson(const FileUploaded& e);
+std::string ToJson(const DeleteRequested& e);
+// Parse failures are InvalidArgument with code "poison_message": no retry can fix them.
+Result<FileUploaded> ParseFileUploaded(std::string_view json);
+Result<DeleteRequested> ParseDeleteRequested(std::string_view json);
+
+// Adds "error" and "attempts" to a message on its way to a dead-letter topic.
+std::string WithDeadLetterInfo(std::string_view json, const std::string& error, int attempts);
+
+}  // namespace arca

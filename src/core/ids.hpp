@@ -1,0 +1,13 @@
+// Identifiers: UUIDv7 strings (time-ordered, so new rows append to indexes).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace arca {
+
+std::string NewId();
+// Lowercase canonical UUID form: 8-4-4-4-12 hex digits.
+bool IsValidId(std::string_view id);
+
+}  // namespace arca

@@ -1,0 +1,95 @@
+#include <boost/json.hpp>
+
+#include "app/change_files.hpp"
+#include "app/read_files.hpp"
+#include "core/list_query.hpp"
+#include "core/time.hpp"
+#include "http/file_json.hpp"
+#include "http/handlers/handlers.hpp"
+
+namespace arca::http::handlers {
+namespace json = boost::json;
+
+namespace {
+const std::string& Id(const Request& req) { return req.path_params.at("id"); }
+}  // namespace
+
+Response ListFiles(App& app, Request& req) {
+  auto page = arca::ListFiles(app, *req.caller, req.query);
+  if (!page.ok()) return Problem(page.status());
+  json::array items;
+  for (auto& f : page->items) items.emplace_back(FileJson(f));
+  json::object o{{"items", std::move(items)}, {"next_cursor", nullptr}};
+  if (page->next) o["next_cursor"] = EncodeCursor(*page->next);
+  return Json(200, json::serialize(o));
+}
+
+Response GetFile(App& app, Request& req) {
+  auto f = arca::GetFile(app, *req.caller, Id(req));
+  if (!f.ok()) return Problem(f.status());
+  return Json(200, json::serialize(FileJson(*f)));
+}
+
+Response PatchFile(App& app, Request& req) {
+  auto body = req.ReadBody(64 * 1024);
+  if (!body.ok()) return Problem(body.status());
+  boost::system::error_code ec;
+  json::value v = json::parse(*body, ec);
+  if (ec || !v.is_object()) return Problem(400, "invalid_body", "expected a JSON object");
+  FilePatch patch;
+  for (auto& [key, val] : v.as_object()) {
+    auto text = [&](std::optional<std::string>& out) -> bool {
+      if (!val.is_string()) return false;
+      out = std::string(val.as_string());
+      return true;
+    };
+    bool ok = true;
+    if (key == "name") ok = text(patch.name);
+    else if (key == "folder") ok = text(patch.folder);
+    else if (key == "description") ok = text(patch.description);
+    else if (key == "status") {
+      std::optional<std::string> s;
+      ok = text(s) && (patch.status = ParseReviewStatus(*s)).has_value();
+    } else if (key == "tags") {
+      ok = val.is_array();
+      if (ok) {
+        patch.tags.emplace();
+        for (auto& t : val.as_array()) {
+          if (!t.is_string()) { ok = false; break; }
+          patch.tags->emplace_back(t.as_string());
+        }
+      }
+    } else {
+      return Problem(400, "invalid_body", "unknown field '" + std::string(key) + "'");
+    }
+    if (!ok) return Problem(400, "invalid_body", "field '" + std::string(key) + "' has the wrong type or value");
+  }
+  auto f = arca::UpdateFile(app, *req.caller, Id(req), std::move(patch));
+  if (!f.ok()) return Problem(f.status());
+  return Json(200, json::serialize(FileJson(*f)));
+}
+
+Response DeleteFile(App& app, Request& req) {
+  auto f = arca::RequestDelete(app, *req.caller, Id(req), req.request_id);
+  if (!f.ok()) return Problem(f.status());
+  return Json(202, json::serialize(json::object{{"id", f->id}, {"state", "deleting"}}));
+}
+
+Response Download(App& app, Request& req) {
+  auto link = arca::DownloadLink(app, *req.caller, Id(req));
+  if (!link.ok()) return Problem(link.status());
+  auto redirect = req.query.find("redirect");
+  if (redirect != req.query.end() && (redirect->second == "true" || redirect->second == "1")) {
+    Response r;
+    r.status = 302;
+    r.Header("Location", link->url);
+    r.Header("Cache-Control", "no-store");
+    return r;
+  }
+  Response r = Json(200, json::serialize(json::object{
+                             {"url", link->url}, {"expires_at", FormatRfc3339(link->expires_at * 1000000)}}));
+  r.Header("Cache-Control", "no-store");
+  return r;
+}
+
+}  // namespace arca::http::handlers

@@ -1,0 +1,36 @@
+// Prometheus metrics: request counts and latency histograms per route,
+// upload bytes, and gauges read when /metrics is scraped. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace arca::http {
+
+class Metrics {
+ public:
+  void ObserveRequest(const std::string& method, const std::string& route, int status, double seconds);
+  void AddUploadBytes(std::uint64_t n) { upload_bytes_ += n; }
+  // `read` is called on every scrape; a negative value omits the sample.
+  void AddGauge(std::string name, std::string help, std::function<double()> read);
+  std::string Render();
+
+ private:
+  struct Histogram {
+    std::vector<std::uint64_t> buckets;
+    std::uint64_t count = 0;
+    double sum = 0;
+  };
+  std::mutex mu_;
+  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;  // guarded by mu_
+  std::map<std::pair<std::string, std::string>, Histogram> latency_;            // guarded by mu_
+  std::vector<std::tuple<std::string, std::string, std::function<double()>>> gauges_;
+  std::atomic<std::uint64_t> upload_bytes_{0};
+};
+
+}  // namespace arca::http

@@ -1,0 +1,18 @@
+// Every route of the API, wired to its handler. The OpenAPI document must
+// list exactly these (tests/unit/openapi_test.cpp checks it).
+#pragma once
+
+#include "app/app.hpp"
+#include "http/router.hpp"
+
+namespace arca::http {
+
+struct RouteOptions {
+  std::string blob_link_secret;  // non-empty: serve /blob/ links signed by the localfs store
+  std::string public_base_url;
+};
+
+void AddRoutes(Router& router, App& app, Metrics& metrics, const RouteOptions& opts);
+std::string_view OpenApiDocument();
+
+}  // namespace arca::http

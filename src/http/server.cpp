@@ -1,0 +1,282 @@
+#include "http/server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <future>
+#include <thread>
+
+#include "app/log.hpp"
+#include "core/encoding.hpp"
+
+namespace arca::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using Parser = bhttp::request_parser<bhttp::buffer_body>;
+
+namespace {
+
+std::string SafeRequestId(const std::string& given) {
+  if (!given.empty() && given.size() <= 64) {
+    bool ok = true;
+    for (char c : given)
+      ok = ok && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+                  c == '.');
+    if (ok) return given;
+  }
+  return HexEncode(RandomBytes(8));
+}
+
+void ParseQuery(std::string_view q, std::multimap<std::string, std::string>& out) {
+  while (!q.empty()) {
+    size_t amp = q.find('&');
+    std::string_view pair = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
+    if (pair.empty()) continue;
+    size_t eq = pair.find('=');
+    std::string k(pair.substr(0, eq));
+    std::string v(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+    for (auto* s : {&k, &v})
+      for (auto& c : *s)
+        if (c == '+') c = ' ';
+    out.emplace(PercentDecode(k).value_or(k), PercentDecode(v).value_or(v));
+  }
+}
+
+// Reads the body for a handler thread by running async reads on the
+// connection's strand and waiting for them: handlers stay synchronous while
+// every socket operation keeps its timeout.
+class StreamBodyReader : public BodyReader {
+ public:
+  StreamBodyReader(beast::tcp_stream& s, beast::flat_buffer& b, Parser& p, bool expect_continue,
+                   std::chrono::seconds timeout, const std::atomic<bool>& halted)
+      : stream_(s), buffer_(b), parser_(p), expect_continue_(expect_continue), timeout_(timeout), halted_(halted) {}
+
+  Result<size_t> Read(char* buf, size_t max) override {
+    if (parser_.is_done()) return size_t{0};
+    if (failed_) return Aborted("client_gone", "the client stopped sending");
+    if (expect_continue_) {
+      expect_continue_ = false;
+      std::promise<beast::error_code> p;
+      asio::post(stream_.get_executor(), [&] {
+        stream_.expires_after(timeout_);
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                          [&](beast::error_code ec, size_t) { p.set_value(ec); });
+      });
+      auto f = p.get_future();
+      if (!Wait(f) || f.get()) return Fail();
+    }
+    for (;;) {
+      std::promise<beast::error_code> p;
+      size_t got = 0;
+      asio::post(stream_.get_executor(), [&] {
+        parser_.get().body().data = buf;
+        parser_.get().body().size = max;
+        stream_.expires_after(timeout_);
+        bhttp::async_read_some(stream_, buffer_, parser_, [&](beast::error_code ec, size_t) {
+          got = max - parser_.get().body().size;
+          if (ec == bhttp::error::need_buffer) ec = {};
+          p.set_value(ec);
+        });
+      });
+      auto f = p.get_future();
+      if (!Wait(f) || f.get()) return Fail();
+      if (got > 0 || parser_.is_done()) return got;
+    }
+  }
+  bool Done() const override { return parser_.is_done(); }
+
+ private:
+  // Waits for the event loop; gives up if the server halted it, since then
+  // the read's completion will never run.
+  bool Wait(std::future<beast::error_code>& f) {
+    while (f.wait_for(std::chrono::milliseconds(200)) != std::future_status::ready)
+      if (halted_) return false;
+    return true;
+  }
+  Status Fail() {
+    failed_ = true;
+    return Aborted("client_gone", "the client stopped sending");
+  }
+  beast::tcp_stream& stream_;
+  beast::flat_buffer& buffer_;
+  Parser& parser_;
+  bool expect_continue_;
+  std::chrono::seconds timeout_;
+  const std::atomic<bool>& halted_;
+  bool failed_ = false;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions opts;
+  Router& router;
+  asio::io_context ioc;
+  asio::thread_pool handlers;
+  tcp::acceptor acceptor{ioc};
+  std::atomic<int> active{0};
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> halted{false};  // the event loop no longer runs
+
+  Impl(ServerOptions o, Router& r)
+      : opts(std::move(o)),
+        router(r),
+        ioc(opts.io_threads),
+        handlers(static_cast<size_t>(opts.handler_threads)) {}
+
+  asio::awaitable<void> Accept() {
+    for (;;) {
+      auto [ec, sock] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+      if (ec) {
+        if (stopping) co_return;
+        continue;
+      }
+      sock.set_option(tcp::no_delay(true));
+      asio::co_spawn(asio::make_strand(ioc), Session(beast::tcp_stream(std::move(sock))), asio::detached);
+    }
+  }
+
+  asio::awaitable<void> Session(beast::tcp_stream stream) {
+    ++active;
+    struct Guard {
+      std::atomic<int>& n;
+      ~Guard() { --n; }
+    } guard{active};
+    beast::flat_buffer buffer;
+    for (;;) {
+      Parser parser;
+      parser.header_limit(32 * 1024);
+      parser.body_limit(boost::none);  // limits are the handlers' business (413 with a problem document)
+      stream.expires_after(opts.idle_timeout);
+      auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      if (ec) {
+        if (ec != bhttp::error::end_of_stream && ec != asio::error::eof && ec != beast::error::timeout &&
+            ec != asio::error::connection_reset && ec != asio::error::operation_aborted) {
+          // A malformed request gets a plain 400 before we hang up.
+          Response bad = Problem(400, "bad_request", "malformed HTTP request: " + ec.message());
+          co_await Write(stream, bad, 11, false);
+        }
+        break;
+      }
+      auto& h = parser.get();
+      Request req;
+      req.method = std::string(h.method_string());
+      req.target = std::string(h.target());
+      std::string_view target = h.target();
+      size_t qpos = target.find('?');
+      std::string raw_path(target.substr(0, qpos));
+      req.path = PercentDecode(raw_path).value_or(raw_path);
+      if (qpos != std::string_view::npos) ParseQuery(target.substr(qpos + 1), req.query);
+      for (auto& f : h) req.headers[std::string(f.name_string())] = std::string(f.value());
+      if (auto len = parser.content_length()) req.content_length = *len;
+      req.request_id = SafeRequestId(req.Header("X-Request-Id"));
+      bool expect_continue = beast::iequals(req.Header("Expect"), "100-continue");
+      StreamBodyReader body(stream, buffer, parser, expect_continue, opts.read_timeout, halted);
+      req.body = &body;
+      const bool keep_alive = h.keep_alive();
+      const unsigned version = h.version();
+
+      Response res = co_await asio::co_spawn(
+          handlers.get_executor(), [&]() -> asio::awaitable<Response> { co_return router.Handle(req); },
+          asio::use_awaitable);
+
+      // A body the handler did not read (an early 401 or 413) is not drained:
+      // the connection closes after the answer instead.
+      const bool reuse = keep_alive && parser.is_done() && !stopping;
+      if (req.method == "HEAD") {
+        res.stream.reset();
+      }
+      bool ok = co_await Write(stream, res, version, reuse, req.method == "HEAD");
+      if (!ok || !reuse) break;
+    }
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.close();
+  }
+
+  asio::awaitable<bool> Write(beast::tcp_stream& stream, Response& res, unsigned version, bool keep_alive,
+                              bool head_only = false) {
+    bhttp::response<bhttp::string_body> msg{static_cast<bhttp::status>(res.status), version};
+    for (auto& [k, v] : res.headers) msg.insert(k, v);
+    msg.set(bhttp::field::server, "arca");
+    msg.keep_alive(keep_alive);
+    const bool streaming = res.stream != nullptr;
+    if (streaming) {
+      msg.content_length(static_cast<std::uint64_t>(res.stream_length));
+    } else {
+      msg.content_length(res.body.size());
+      if (!head_only) msg.body() = std::move(res.body);
+    }
+    stream.expires_after(opts.read_timeout);
+    bhttp::response_serializer<bhttp::string_body> sr{msg};
+    if (streaming || head_only) {
+      auto [ec, n] = co_await bhttp::async_write_header(stream, sr, asio::as_tuple(asio::use_awaitable));
+      if (ec) co_return false;
+    } else {
+      auto [ec, n] = co_await bhttp::async_write(stream, sr, asio::as_tuple(asio::use_awaitable));
+      co_return !ec;
+    }
+    if (!streaming) co_return true;
+    std::vector<char> chunk(256 * 1024);
+    std::int64_t left = res.stream_length;
+    while (left > 0) {
+      auto got = res.stream->Read(chunk.data(), std::min<size_t>(chunk.size(), static_cast<size_t>(left)));
+      if (!got.ok() || *got == 0) co_return false;  // cannot finish the promised length: drop the connection
+      stream.expires_after(opts.read_timeout);
+      auto [ec, n] = co_await asio::async_write(stream, asio::buffer(chunk.data(), *got),
+                                                asio::as_tuple(asio::use_awaitable));
+      if (ec) co_return false;
+      left -= static_cast<std::int64_t>(*got);
+    }
+    co_return true;
+  }
+};
+
+Server::Server(ServerOptions opts, Router& router) : impl_(std::make_unique<Impl>(std::move(opts), router)) {}
+Server::~Server() { Stop(std::chrono::seconds(0)); }
+
+Status Server::Listen() {
+  beast::error_code ec;
+  auto addr = asio::ip::make_address(impl_->opts.host, ec);
+  if (ec) return InvalidArgument("invalid_listen", "not an IP address: " + impl_->opts.host);
+  tcp::endpoint ep{addr, impl_->opts.port};
+  auto& a = impl_->acceptor;
+  a.open(ep.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(ep, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return Unavailable("listen_failed", "cannot listen on " + impl_->opts.host + ":" +
+                                            std::to_string(impl_->opts.port) + ": " + ec.message());
+  return Status::Ok();
+}
+
+unsigned short Server::Port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void Server::Run() {
+  asio::co_spawn(impl_->ioc, impl_->Accept(), asio::detached);
+  std::vector<std::thread> threads;
+  for (int i = 1; i < impl_->opts.io_threads; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
+  impl_->ioc.run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::Stop(std::chrono::seconds grace) {
+  if (impl_->stopping.exchange(true)) return;
+  asio::post(impl_->ioc, [this] {
+    beast::error_code ec;
+    impl_->acceptor.close(ec);
+  });
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  while (impl_->active > 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  impl_->halted = true;
+  impl_->ioc.stop();
+  impl_->handlers.join();
+}
+
+}  // namespace arca::http

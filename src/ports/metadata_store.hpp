@@ -1,0 +1,61 @@
+// MetadataStore: users and file records. Adapters: sqlite (embedded),
+// postgres (later). Every method is thread-safe. Failures to reach the
+// database are kUnavailable; a row that is absent is kNotFound.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/file_record.hpp"
+#include "core/list_query.hpp"
+#include "core/status.hpp"
+
+namespace arca {
+
+struct FilePage {
+  std::vector<FileRecord> items;
+  std::optional<Cursor> next;  // absent on the last page
+};
+
+// Changes PATCH may make; absent fields stay as they are.
+struct FilePatch {
+  std::optional<std::string> name;
+  std::optional<std::string> folder;
+  std::optional<std::string> description;
+  std::optional<ReviewStatus> status;
+  std::optional<std::vector<std::string>> tags;
+};
+
+class MetadataStore {
+ public:
+  virtual ~MetadataStore() = default;
+
+  // Creates or upgrades the schema. Safe to call at every start.
+  virtual Status Migrate() = 0;
+  // Answers quickly whether the database can be used (for /readyz).
+  virtual Status Ping() = 0;
+
+  // Users. CreateUser fails with kConflict ("user_exists") on a taken name.
+  virtual Status CreateUser(const User& user) = 0;
+  virtual Result<User> FindUserByName(const std::string& username) = 0;
+  virtual Result<User> FindUserById(const std::string& id) = 0;
+  virtual Result<std::int64_t> CountUsers() = 0;
+
+  // Inserts records by id in one transaction. A record whose id exists, or
+  // whose id was deleted before (a tombstone), is skipped: redelivered
+  // uploads are no-ops and deleted files never come back.
+  virtual Status InsertFiles(const std::vector<FileRecord>& files) = 0;
+  // Any state, including deleting. kNotFound when absent.
+  virtual Result<FileRecord> GetFile(const std::string& id) = 0;
+  // Never returns files in state `deleting`.
+  virtual Result<FilePage> ListFiles(const ListQuery& query) = 0;
+  // Applies the patch to a visible (not deleting) file and returns the new record.
+  virtual Result<FileRecord> UpdateFile(const std::string& id, const FilePatch& patch, Micros now) = 0;
+  // Moves a visible file to `deleting`. kNotFound if absent or already deleting.
+  virtual Result<FileRecord> MarkDeleting(const std::string& id, Micros now) = 0;
+  // Removes the row and leaves a tombstone. Absent rows are a success.
+  virtual Status DeleteFile(const std::string& id) = 0;
+};
+
+}  // namespace arca

@@ -1,0 +1,82 @@
+// ObjectStore: the bytes. Adapters: localfs (embedded), s3 (later).
+// Keys come from Arca (never from user input). All methods are thread-safe;
+// one ObjectWriter or ObjectReader is used by one thread at a time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/status.hpp"
+
+namespace arca {
+
+// Facts stored with the object itself (S3 user metadata), enough to rebuild
+// a lost row: id, owner, original name, folder, project.
+using ObjectMeta = std::map<std::string, std::string>;
+
+struct ObjectInfo {
+  std::string key;
+  std::int64_t size = 0;
+  std::string etag;
+  ObjectMeta meta;
+};
+
+// Streams one new object. Nothing is visible under the key until Commit
+// succeeds; Abort (or destruction without Commit) leaves nothing behind.
+class ObjectWriter {
+ public:
+  virtual ~ObjectWriter() = default;
+  virtual Status Write(std::string_view bytes) = 0;
+  virtual Result<ObjectInfo> Commit() = 0;
+  virtual void Abort() = 0;
+};
+
+class ObjectReader {
+ public:
+  virtual ~ObjectReader() = default;
+  // Fills up to `max` bytes; 0 means the end of the requested range.
+  virtual Result<size_t> Read(char* buf, size_t max) = 0;
+};
+
+struct ByteRange {
+  std::int64_t first = 0;
+  std::int64_t length = 0;
+};
+
+struct DownloadOptions {
+  std::chrono::seconds ttl{300};
+  std::string filename;      // original name, for Content-Disposition: attachment
+  std::string content_type;
+};
+
+struct PresignedLink {
+  std::string url;
+  std::int64_t expires_at = 0;  // Unix seconds
+};
+
+class ObjectStore {
+ public:
+  virtual ~ObjectStore() = default;
+
+  // Creates the bucket or directory if missing.
+  virtual Status Prepare() = 0;
+  virtual Status Ping() = 0;
+  // The bucket name recorded in rows and events.
+  virtual std::string Bucket() const = 0;
+
+  virtual Result<std::unique_ptr<ObjectWriter>> BeginPut(const std::string& key, const ObjectMeta& meta) = 0;
+  // kNotFound when absent.
+  virtual Result<ObjectInfo> Head(const std::string& key) = 0;
+  // kNotFound when absent. With a range, reads exactly that slice.
+  virtual Result<std::unique_ptr<ObjectReader>> Get(const std::string& key, std::optional<ByteRange> range) = 0;
+  // Absent objects are a success, so deletes can be repeated.
+  virtual Status Delete(const std::string& key) = 0;
+  // A link a client can fetch without a token until it expires.
+  virtual Result<PresignedLink> PresignGet(const std::string& key, const DownloadOptions& opts) = 0;
+};
+
+}  // namespace arca

@@ -1,0 +1,50 @@
+#include "workers/worker_pool.hpp"
+
+#include "app/log.hpp"
+
+namespace arca::workers {
+
+WorkerPool::WorkerPool(App& app, const std::vector<std::string>& roles) : app_(app), roles_(roles) {}
+WorkerPool::~WorkerPool() { Stop(); }
+
+Status WorkerPool::Start() {
+  for (const auto& role : roles_) {
+    std::unique_ptr<Consumer> c;
+    if (role == "metadata") c = MakeMetadataWriter(app_);
+    else if (role == "delete") c = MakeDeleter(app_);
+    else return InvalidArgument("unknown_role", "unknown worker role '" + role + "' (known: metadata, delete)");
+    auto sub = app_.bus.Subscribe(c->Group(), {c->Topic()});
+    if (!sub.ok()) return sub.status();
+    consumers_.push_back(std::move(c));
+    subs_.push_back(std::move(sub).value());
+  }
+  for (size_t i = 0; i < consumers_.size(); ++i)
+    threads_.emplace_back([this, i] { Loop(*consumers_[i], *subs_[i]); });
+  return Status::Ok();
+}
+
+void WorkerPool::Loop(Consumer& c, Subscription& sub) {
+  int failures = 0;
+  while (!stop_) {
+    auto batch = sub.Poll(c.BatchSize(), std::chrono::milliseconds(500));
+    if (!batch.ok()) {
+      // The broker is away: back off, but keep trying (it may come back).
+      log::Warn("poll failed", {{"role", c.Group()}, {"error", batch.status().message()}});
+      failures = std::min(failures + 1, 6);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100 << failures));
+      continue;
+    }
+    failures = 0;
+    if (!batch->empty()) c.Handle(sub, *batch);
+  }
+  sub.Release();
+}
+
+void WorkerPool::Stop() {
+  stop_ = true;
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
+}
+
+}  // namespace arca::workers
