@@ -16,8 +16,6 @@ int main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "Run the HTTP API, the web page and (embedded broker) the workers");
   serve->add_option_function<std::string>("--listen", [&](const std::string& v) { flags["listen"] = v; },
                                           "HOST:PORT (default 127.0.0.1:8080; port 0 picks a free one)");
-  serve->add_option_function<std::string>("--data-dir", [&](const std::string& v) { flags["data_dir"] = v; },
-                                          "data directory (default ./arca-data)");
 
   auto* worker = app.add_subcommand("worker", "Run background consumers");
   std::string roles;
@@ -44,8 +42,11 @@ int main(int argc, char** argv) {
 
   auto* version = app.add_subcommand("version", "Print the version");
 
-  for (auto* sub : {serve, worker, migrate, user_add, token_issue})
+  for (auto* sub : {serve, worker, migrate, user_add, token_issue}) {
     sub->add_option_function<std::string>("--config", [&](const std::string& v) { config = v; }, "TOML config file");
+    sub->add_option_function<std::string>("--data-dir", [&](const std::string& v) { flags["data_dir"] = v; },
+                                          "data directory (default ./arca-data)");
+  }
 
   CLI11_PARSE(app, argc, argv);
   if (version->parsed()) return Version();
