@@ -147,6 +147,9 @@ struct Server::Impl {
       ~Guard() { --n; }
     } guard{active};
     beast::flat_buffer buffer;
+    // Beast reads at most the buffer's free capacity per call; a roomy buffer
+    // turns a body into 64 KiB reads instead of 512-byte ones.
+    buffer.reserve(64 * 1024);
     for (;;) {
       Parser parser;
       parser.header_limit(32 * 1024);
@@ -187,15 +190,33 @@ struct Server::Impl {
       // A body the handler did not read (an early 401 or 413) is not drained:
       // the connection closes after the answer instead.
       const bool reuse = keep_alive && parser.is_done() && !stopping;
-      if (req.method == "HEAD") {
-        res.stream.reset();
-      }
       bool ok = co_await Write(stream, res, version, reuse, req.method == "HEAD");
-      if (!ok || !reuse) break;
+      if (!ok || !reuse) {
+        if (ok && !parser.is_done()) co_await Drain(stream);
+        break;
+      }
     }
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream.close();
+  }
+
+  // After answering a request whose body we did not read (401, 413), read
+  // and drop what the client is still sending for a moment: closing with
+  // unread data makes the kernel send a reset, and many clients then lose
+  // the answer we just wrote.
+  asio::awaitable<void> Drain(beast::tcp_stream& stream) {
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    std::vector<char> sink(64 * 1024);
+    std::size_t total = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (total < (64u << 20) && std::chrono::steady_clock::now() < deadline) {
+      stream.expires_after(std::chrono::seconds(1));
+      auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), asio::as_tuple(asio::use_awaitable));
+      if (ec) break;
+      total += n;
+    }
   }
 
   asio::awaitable<bool> Write(beast::tcp_stream& stream, Response& res, unsigned version, bool keep_alive,
@@ -213,14 +234,13 @@ struct Server::Impl {
     }
     stream.expires_after(opts.read_timeout);
     bhttp::response_serializer<bhttp::string_body> sr{msg};
-    if (streaming || head_only) {
-      auto [ec, n] = co_await bhttp::async_write_header(stream, sr, asio::as_tuple(asio::use_awaitable));
-      if (ec) co_return false;
-    } else {
+    if (!streaming && !head_only) {
       auto [ec, n] = co_await bhttp::async_write(stream, sr, asio::as_tuple(asio::use_awaitable));
       co_return !ec;
     }
-    if (!streaming) co_return true;
+    auto [hec, hn] = co_await bhttp::async_write_header(stream, sr, asio::as_tuple(asio::use_awaitable));
+    if (hec) co_return false;
+    if (head_only) co_return true;
     std::vector<char> chunk(256 * 1024);
     std::int64_t left = res.stream_length;
     while (left > 0) {

@@ -1,0 +1,311 @@
+// ObjectStore contract: every adapter of the port (local files now, S3
+// later) must pass these tests. They use the port interface only; an adapter
+// joins by adding one line to kFactories at the bottom.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "adapters/localfs/localfs_object_store.hpp"
+#include "core/encoding.hpp"
+#include "core/ids.hpp"
+#include "core/time.hpp"
+#include "ports/object_store.hpp"
+
+namespace arca {
+namespace {
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  TempDir() {
+    const char* base = std::getenv("TMPDIR");
+    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/arca-contract-XXXXXX";
+    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+struct ObjectStoreFactory {
+  std::string name;
+  // An empty store whose data lives under `dir` (or is otherwise fresh).
+  std::function<std::unique_ptr<ObjectStore>(const fs::path& dir)> open;
+  // How many partial uploads the adapter keeps somewhere (temporary files,
+  // unfinished multipart uploads). Null when the adapter cannot tell.
+  std::function<size_t(const fs::path& dir)> partial_uploads;
+};
+void PrintTo(const ObjectStoreFactory& f, std::ostream* os) { *os << f.name; }
+
+std::unique_ptr<ObjectStore> OpenLocalFs(const fs::path& dir) {
+  localfs::LocalFsOptions o;
+  o.root = dir / "objects";
+  o.public_base_url = "http://127.0.0.1:8080";
+  o.link_secret = "0123456789abcdef0123456789abcdef";
+  return std::make_unique<localfs::LocalFsObjectStore>(o);
+}
+size_t LocalFsTempFiles(const fs::path& dir) {
+  std::error_code ec;
+  size_t n = 0;
+  for (auto it = fs::directory_iterator(dir / "objects" / ".tmp", ec); !ec && it != fs::directory_iterator(); ++it)
+    ++n;
+  return n;
+}
+
+// Bytes with every value 0..255, so encodings and text modes would show.
+std::string Pattern(size_t n, unsigned seed = 7) {
+  std::string s(n, '\0');
+  unsigned x = seed;
+  for (size_t i = 0; i < n; ++i) {
+    x = x * 1103515245u + 12345u;
+    s[i] = static_cast<char>((x >> 16) & 0xFF);
+  }
+  return s;
+}
+
+class ObjectStoreContract : public ::testing::TestWithParam<ObjectStoreFactory> {
+ protected:
+  void SetUp() override {
+    store_ = GetParam().open(dir_.path());
+    ASSERT_TRUE(store_);
+    Status st = store_->Prepare();
+    ASSERT_TRUE(st.ok()) << st.message();
+  }
+
+  static std::string Key() { return "files/" + NewId(); }
+
+  // Puts `bytes` in chunks of `chunk` bytes and commits.
+  Result<ObjectInfo> Put(const std::string& key, const std::string& bytes, const ObjectMeta& meta = {},
+                         size_t chunk = 64 * 1024) {
+    auto w = store_->BeginPut(key, meta);
+    if (!w.ok()) return w.status();
+    for (size_t i = 0; i < bytes.size(); i += chunk) {
+      Status st = (*w)->Write(std::string_view(bytes).substr(i, chunk));
+      if (!st.ok()) return st;
+    }
+    return (*w)->Commit();
+  }
+
+  // Reads everything the reader gives, in small steps.
+  static Result<std::string> ReadAll(ObjectReader& r) {
+    std::string out;
+    char buf[4096];
+    for (int guard = 0; guard < 1'000'000; ++guard) {
+      auto n = r.Read(buf, sizeof buf);
+      if (!n.ok()) return n.status();
+      if (*n == 0) return out;
+      out.append(buf, *n);
+    }
+    return Internal("endless", "reader never ended");
+  }
+
+  Result<std::string> GetAll(const std::string& key, std::optional<ByteRange> range = std::nullopt) {
+    auto r = store_->Get(key, range);
+    if (!r.ok()) return r.status();
+    return ReadAll(**r);
+  }
+
+  void ExpectNoPartialUploads() {
+    if (GetParam().partial_uploads) {
+      EXPECT_EQ(GetParam().partial_uploads(dir_.path()), 0u);
+    }
+  }
+
+  TempDir dir_;
+  std::unique_ptr<ObjectStore> store_;
+};
+
+TEST_P(ObjectStoreContract, PreparedStoreAnswersPingAndNamesItsBucket) {
+  EXPECT_TRUE(store_->Ping().ok());
+  EXPECT_FALSE(store_->Bucket().empty());
+  EXPECT_TRUE(store_->Prepare().ok());  // preparing again is harmless
+}
+
+TEST_P(ObjectStoreContract, CommittedObjectHasItsSizeAndMetadata) {
+  const std::string key = Key();
+  const std::string bytes = Pattern(300'000);
+  ObjectMeta meta{{"arca-id", NewId()},
+                  {"arca-owner", NewId()},
+                  {"arca-name", PercentEncode("relatório final (2) \"ção\".pdf")},
+                  {"arca-folder", PercentEncode("relatórios/2026 q4")},
+                  {"arca-project", ""}};
+  auto info = Put(key, bytes, meta, 10'000);
+  ASSERT_TRUE(info.ok()) << info.status().message();
+  EXPECT_EQ(info->size, 300'000);
+
+  auto head = store_->Head(key);
+  ASSERT_TRUE(head.ok()) << head.status().message();
+  EXPECT_EQ(head->key, key);
+  EXPECT_EQ(head->size, 300'000);
+  for (const auto& [k, v] : meta) {
+    if (v.empty()) continue;  // S3 may drop empty values; nothing reads them back
+    ASSERT_TRUE(head->meta.count(k)) << k;
+    EXPECT_EQ(head->meta.at(k), v) << k;
+  }
+  EXPECT_EQ(PercentDecode(head->meta.at("arca-name")), "relatório final (2) \"ção\".pdf");
+}
+
+TEST_P(ObjectStoreContract, GetReturnsExactlyTheCommittedBytes) {
+  const std::string key = Key();
+  const std::string bytes = Pattern(1'000'003);
+  ASSERT_TRUE(Put(key, bytes, {}, 65'521).ok());
+  auto got = GetAll(key);
+  ASSERT_TRUE(got.ok()) << got.status().message();
+  EXPECT_EQ(got->size(), bytes.size());
+  EXPECT_TRUE(*got == bytes);
+}
+
+TEST_P(ObjectStoreContract, RangedGetReturnsExactlyThatSlice) {
+  const std::string key = Key();
+  const std::string bytes = Pattern(100'000);
+  ASSERT_TRUE(Put(key, bytes).ok());
+  const std::vector<ByteRange> ranges{{0, 1}, {0, 10}, {99'999, 1}, {12'345, 54'321}, {50'000, 50'000}, {0, 100'000}};
+  for (const ByteRange& r : ranges) {
+    SCOPED_TRACE(::testing::Message() << "range " << r.first << "+" << r.length);
+    auto got = GetAll(key, r);
+    ASSERT_TRUE(got.ok()) << got.status().message();
+    EXPECT_TRUE(*got == bytes.substr(static_cast<size_t>(r.first), static_cast<size_t>(r.length)));
+  }
+}
+
+TEST_P(ObjectStoreContract, EmptyObjectRoundTrips) {
+  const std::string key = Key();
+  ASSERT_TRUE(Put(key, "").ok());
+  auto head = store_->Head(key);
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->size, 0);
+  auto got = GetAll(key);
+  ASSERT_TRUE(got.ok());
+  EXPECT_TRUE(got->empty());
+}
+
+TEST_P(ObjectStoreContract, NothingIsVisibleBeforeCommit) {
+  const std::string key = Key();
+  auto w = store_->BeginPut(key, {{"arca-id", "x"}});
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  ASSERT_TRUE((*w)->Write(Pattern(5000)).ok());
+  EXPECT_EQ(store_->Head(key).status().kind(), ErrorKind::kNotFound);
+  EXPECT_EQ(store_->Get(key, std::nullopt).status().kind(), ErrorKind::kNotFound);
+  ASSERT_TRUE((*w)->Commit().ok());
+  EXPECT_TRUE(store_->Head(key).ok());
+}
+
+TEST_P(ObjectStoreContract, AbortLeavesNothingBehind) {
+  const std::string key = Key();
+  {
+    auto w = store_->BeginPut(key, {{"arca-id", "x"}});
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Write(Pattern(70'000)).ok());
+    (*w)->Abort();
+    (*w)->Abort();  // twice is harmless
+  }
+  EXPECT_EQ(store_->Head(key).status().kind(), ErrorKind::kNotFound);
+  EXPECT_EQ(store_->Get(key, std::nullopt).status().kind(), ErrorKind::kNotFound);
+  ExpectNoPartialUploads();
+}
+
+TEST_P(ObjectStoreContract, WriterDestroyedWithoutCommitLeavesNothingBehind) {
+  const std::string key = Key();
+  {
+    auto w = store_->BeginPut(key, {{"arca-id", "x"}});
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Write(Pattern(70'000)).ok());
+  }
+  EXPECT_EQ(store_->Head(key).status().kind(), ErrorKind::kNotFound);
+  ExpectNoPartialUploads();
+}
+
+TEST_P(ObjectStoreContract, CommitLeavesNoPartialUpload) {
+  ASSERT_TRUE(Put(Key(), Pattern(1000)).ok());
+  ExpectNoPartialUploads();
+}
+
+TEST_P(ObjectStoreContract, DeleteRemovesTheObjectAndCanBeRepeated) {
+  const std::string key = Key();
+  ASSERT_TRUE(Put(key, Pattern(100), {{"arca-id", "x"}}).ok());
+  ASSERT_TRUE(store_->Delete(key).ok());
+  EXPECT_EQ(store_->Head(key).status().kind(), ErrorKind::kNotFound);
+  EXPECT_EQ(store_->Get(key, std::nullopt).status().kind(), ErrorKind::kNotFound);
+  EXPECT_TRUE(store_->Delete(key).ok());
+  EXPECT_TRUE(store_->Delete(Key()).ok());  // never existed
+}
+
+TEST_P(ObjectStoreContract, DeletedKeyCanBeWrittenAgain) {
+  const std::string key = Key();
+  ASSERT_TRUE(Put(key, "first", {{"arca-id", "1"}}).ok());
+  ASSERT_TRUE(store_->Delete(key).ok());
+  ASSERT_TRUE(Put(key, "second!", {{"arca-id", "2"}}).ok());
+  auto head = store_->Head(key);
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->size, 7);
+  EXPECT_EQ(head->meta["arca-id"], "2");
+  EXPECT_EQ(*GetAll(key), "second!");
+}
+
+TEST_P(ObjectStoreContract, HeadAndGetOfAbsentKeyAreNotFound) {
+  const std::string key = Key();
+  EXPECT_EQ(store_->Head(key).status().kind(), ErrorKind::kNotFound);
+  EXPECT_EQ(store_->Get(key, std::nullopt).status().kind(), ErrorKind::kNotFound);
+  EXPECT_EQ(store_->Get(key, ByteRange{0, 1}).status().kind(), ErrorKind::kNotFound);
+}
+
+TEST_P(ObjectStoreContract, PresignedLinkExpiresAfterTheTtl) {
+  const std::string key = Key();
+  ASSERT_TRUE(Put(key, "hello").ok());
+  DownloadOptions opts;
+  opts.ttl = std::chrono::seconds(600);
+  opts.filename = "relatório final.pdf";
+  opts.content_type = "application/pdf";
+  const std::int64_t before = NowMicros() / 1'000'000;
+  auto link = store_->PresignGet(key, opts);
+  const std::int64_t after = NowMicros() / 1'000'000;
+  ASSERT_TRUE(link.ok()) << link.status().message();
+  EXPECT_TRUE(link->url.starts_with("http://") || link->url.starts_with("https://")) << link->url;
+  EXPECT_GE(link->expires_at, before + 600 - 2);
+  EXPECT_LE(link->expires_at, after + 600 + 2);
+
+  opts.ttl = std::chrono::seconds(60);
+  auto shorter = store_->PresignGet(key, opts);
+  ASSERT_TRUE(shorter.ok());
+  EXPECT_LT(shorter->expires_at, link->expires_at);
+  EXPECT_NE(shorter->url, link->url);
+}
+
+TEST_P(ObjectStoreContract, ConcurrentWritersToDifferentKeysDoNotMix) {
+  const std::string k1 = Key(), k2 = Key();
+  auto w1 = store_->BeginPut(k1, {});
+  auto w2 = store_->BeginPut(k2, {});
+  ASSERT_TRUE(w1.ok() && w2.ok());
+  const std::string a = Pattern(30'000, 1), b = Pattern(30'000, 2);
+  for (size_t i = 0; i < a.size(); i += 1000) {
+    ASSERT_TRUE((*w1)->Write(std::string_view(a).substr(i, 1000)).ok());
+    ASSERT_TRUE((*w2)->Write(std::string_view(b).substr(i, 1000)).ok());
+  }
+  ASSERT_TRUE((*w2)->Commit().ok());
+  ASSERT_TRUE((*w1)->Commit().ok());
+  EXPECT_TRUE(*GetAll(k1) == a);
+  EXPECT_TRUE(*GetAll(k2) == b);
+}
+
+// --- adapters ------------------------------------------------------------------
+
+const ObjectStoreFactory kFactories[] = {
+    {"LocalFs", OpenLocalFs, LocalFsTempFiles},
+};
+
+INSTANTIATE_TEST_SUITE_P(Adapters, ObjectStoreContract, ::testing::ValuesIn(kFactories),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace arca

@@ -1,0 +1,207 @@
+"""Uploading: multipart and raw bodies, async (202) and sync (201) modes."""
+
+import re
+import time
+import urllib.parse
+
+import pytest
+
+from conftest import assert_problem, minimal_pdf, sha256_hex, tiny_png
+
+PDF_NAME = "relatório final.pdf"
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+RFC3339_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+
+
+@pytest.fixture(scope="module")
+def sync_dep(arca):
+    return arca.deployment("sync", users=(("alice", False),), env=arca.base_env(ARCA_WRITE_MODE="sync"))
+
+
+def objects_of(server, file_id):
+    return [p for p in server.object_files() if file_id in str(p)]
+
+
+# --- multipart ---------------------------------------------------------------
+
+def test_multipart_upload_is_accepted_with_202_pending_and_location(dep):
+    pdf = minimal_pdf("multipart accept")
+    r = dep.upload_form("alice", PDF_NAME, pdf, fields=[("folder", "reports/2026")])
+    assert r.status == 202, r
+    body = r.json()
+    assert body["state"] == "pending"
+    assert UUID_RE.match(body["id"]), body
+    assert r.header("Location") == f"/api/files/{body['id']}"
+
+
+def test_multipart_upload_record_keeps_name_fields_and_sniffs_pdf(dep):
+    pdf = minimal_pdf("multipart record")
+    r = dep.upload_form(
+        "alice", PDF_NAME, pdf,
+        fields=[("folder", "reports/2026"), ("description", "Relatório do trimestre, versão final"),
+                ("tags", "finance, q1 ,final"), ("project", "apollo")],
+        file_type="application/octet-stream")
+    assert r.status == 202, r
+    file_id = r.json()["id"]
+    rec = dep.wait_for_file("alice", file_id)
+    assert rec["id"] == file_id
+    assert rec["name"] == PDF_NAME  # accents and the space kept
+    assert rec["size"] == len(pdf)
+    assert rec["sha256"] == sha256_hex(pdf)
+    assert rec["content_type"] == "application/pdf"  # sniffed, although declared octet-stream
+    assert rec["declared_content_type"] == "application/octet-stream"
+    assert rec["folder"] == "reports/2026"
+    assert rec["description"] == "Relatório do trimestre, versão final"
+    assert rec["tags"] == ["finance", "q1", "final"]
+    assert rec["project"] == "apollo"
+    assert rec["owner"]["username"] == "alice"
+    assert rec["owner"]["id"] == dep.user_id("alice")
+    assert rec["state"] == "ready"
+    assert rec["status"] == "pending"
+    assert RFC3339_RE.match(rec["created_at"]) and RFC3339_RE.match(rec["updated_at"])
+    # The bytes are really stored.
+    stored = objects_of(dep.server, file_id)
+    assert any(p.read_bytes() == pdf for p in stored), stored
+
+
+def test_multipart_upload_with_filename_star_parameter(dep):
+    data = b"hello from filename*\n"
+    boundary = "----arcastar"
+    quoted = urllib.parse.quote("olá mundo.txt")
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"ola mundo.txt\"; "
+            f"filename*=UTF-8''{quoted}\r\nContent-Type: text/plain\r\n\r\n").encode() + data + \
+        f"\r\n--{boundary}--\r\n".encode()
+    r = dep.call("POST", "/api/files", "alice", body=body,
+                 headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert r.status == 202, r
+    rec = dep.wait_for_file("alice", r.json()["id"])
+    assert rec["name"] == "olá mundo.txt"
+    assert rec["size"] == len(data)
+
+
+def test_multipart_field_after_file_part_is_400_field_after_file_and_leaves_nothing(dep):
+    before = set(dep.server.object_files())
+    r = dep.upload_form("alice", "late-field.pdf", minimal_pdf("late"), fields=[("folder", "x")],
+                        fields_after=[("description", "too late")])
+    assert_problem(r, 400, "field_after_file")
+    time.sleep(0.2)
+    assert set(dep.server.object_files()) == before
+    assert dep.server.staging_files() == []
+    assert not [f for f in dep.list_all("alice") if f["name"] == "late-field.pdf"]
+
+
+def test_multipart_without_file_part_is_400(dep):
+    from conftest import multipart_body
+    body, ctype = multipart_body([("folder", "x")], "notfile", "a.txt", b"abc")
+    r = dep.call("POST", "/api/files", "alice", body=body, headers={"Content-Type": ctype})
+    assert_problem(r, 400)
+
+
+def test_multipart_filename_with_slash_is_400_invalid_name(dep):
+    r = dep.upload_form("alice", "../etc/passwd", b"root:x:0:0\n")
+    assert_problem(r, 400, "invalid_name")
+
+
+# --- raw body ------------------------------------------------------------------
+
+def test_raw_upload_with_percent_encoded_utf8_name_and_headers(dep):
+    data = b"id,valor\n1,10\n2,20\n"
+    name = "orçamento anual – versão 2.csv"
+    r = dep.upload_raw("alice", name, data, folder="finanças/2026", tags="orçamento,anual",
+                       description="planilha do orçamento", content_type="text/csv")
+    assert r.status == 202, r
+    assert r.json()["state"] == "pending"
+    assert r.header("Location") == f"/api/files/{r.json()['id']}"
+    rec = dep.wait_for_file("alice", r.json()["id"])
+    assert rec["name"] == name
+    assert rec["folder"] == "finanças/2026"
+    assert rec["tags"] == ["orçamento", "anual"]
+    assert rec["description"] == "planilha do orçamento"
+    assert rec["size"] == len(data)
+    assert rec["sha256"] == sha256_hex(data)
+    assert rec["declared_content_type"] == "text/csv"
+    assert rec["content_type"] == "text/csv"
+    assert rec["owner"]["username"] == "alice"
+
+
+def test_raw_upload_sniffs_png_whatever_the_declared_type(dep):
+    png = tiny_png()
+    rec = dep.upload("alice", "screenshot.bin", png, content_type="application/octet-stream")
+    assert rec["content_type"] == "image/png"
+    assert rec["sha256"] == sha256_hex(png)
+
+
+def test_raw_upload_pdf_declared_octet_stream_is_sniffed_as_pdf(dep):
+    pdf = minimal_pdf("raw pdf")
+    rec = dep.upload("alice", PDF_NAME, pdf, content_type="application/octet-stream")
+    assert rec["name"] == PDF_NAME
+    assert rec["content_type"] == "application/pdf"
+    assert rec["declared_content_type"] == "application/octet-stream"
+
+
+def test_raw_upload_with_chunked_body(dep):
+    parts = [b"first line\n", b"second line\n" * 1000, b"last\n"]
+    r = dep.upload_raw("alice", "chunked.txt", iter(parts), chunked=True, content_type="text/plain")
+    assert r.status == 202, r
+    rec = dep.wait_for_file("alice", r.json()["id"])
+    data = b"".join(parts)
+    assert rec["size"] == len(data) and rec["sha256"] == sha256_hex(data)
+
+
+def test_empty_file_upload_is_recorded_with_size_zero(dep):
+    rec = dep.upload("alice", "empty.txt", b"")
+    assert rec["size"] == 0
+    assert rec["sha256"] == sha256_hex(b"")
+
+
+def test_raw_upload_without_x_file_name_is_400(dep):
+    r = dep.call("POST", "/api/files", "alice", body=b"nameless", headers={"Content-Type": "text/plain"})
+    assert_problem(r, 400, "missing_file_name")
+
+
+@pytest.mark.parametrize("name", ["a/b.txt", "/etc/passwd", "../up.txt", "..", "."])
+def test_raw_upload_name_with_slash_or_dots_is_400_invalid_name(dep, name):
+    r = dep.upload_raw("alice", name, b"payload")
+    assert_problem(r, 400, "invalid_name")
+
+
+def test_raw_upload_with_bad_percent_encoding_is_400(dep):
+    r = dep.call("POST", "/api/files", "alice", body=b"x", headers={"X-File-Name": "bad%zzname.txt"})
+    assert_problem(r, 400)
+
+
+def test_rejected_uploads_leave_no_objects_behind(dep):
+    before = set(dep.server.object_files())
+    dep.upload_raw("alice", "a/b.txt", b"payload")
+    dep.call("POST", "/api/files", "alice", body=b"nameless")
+    time.sleep(0.2)
+    assert set(dep.server.object_files()) == before
+    assert dep.server.staging_files() == []
+
+
+# --- sync mode -------------------------------------------------------------------
+
+def test_sync_mode_upload_answers_201_with_the_full_ready_record(sync_dep):
+    pdf = minimal_pdf("sync")
+    r = sync_dep.upload_form("alice", PDF_NAME, pdf, fields=[("folder", "sync"), ("tags", "a,b")])
+    assert r.status == 201, r
+    rec = r.json()
+    assert rec["state"] == "ready"
+    assert rec["name"] == PDF_NAME
+    assert rec["size"] == len(pdf)
+    assert rec["sha256"] == sha256_hex(pdf)
+    assert rec["content_type"] == "application/pdf"
+    assert rec["folder"] == "sync"
+    assert rec["tags"] == ["a", "b"]
+    assert rec["owner"]["username"] == "alice"
+    assert r.header("Location") == f"/api/files/{rec['id']}"
+    # Readable at once, no waiting.
+    g = sync_dep.call("GET", f"/api/files/{rec['id']}", "alice")
+    assert g.status == 200 and g.json()["sha256"] == rec["sha256"]
+
+
+def test_sync_mode_raw_upload_is_201_and_listed_immediately(sync_dep):
+    r = sync_dep.upload_raw("alice", "sync raw.txt", b"sync raw body")
+    assert r.status == 201, r
+    ids = [f["id"] for f in sync_dep.list_all("alice")]
+    assert r.json()["id"] in ids

@@ -1,0 +1,156 @@
+// In-memory MetadataStore for unit tests of the use cases: users, file rows
+// and tombstones with the port's documented semantics. ListFiles is not
+// modelled (the contract suite covers real listings). MetadataStoreWrapper
+// forwards everything, so a test can override one method to inject a fault.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "ports/metadata_store.hpp"
+#include "fakes/call_log.hpp"
+
+namespace arca::fakes {
+
+class FakeMetadataStore : public MetadataStore {
+ public:
+  explicit FakeMetadataStore(CallLog* log = nullptr) : log_(log) {}
+
+  Status Migrate() override { return Status::Ok(); }
+  Status Ping() override { return Status::Ok(); }
+
+  Status CreateUser(const User& user) override {
+    std::lock_guard lock(mu_);
+    for (auto& [id, u] : users_)
+      if (u.username == user.username) return Conflict("user_exists", "a user named " + user.username + " exists");
+    users_[user.id] = user;
+    return Status::Ok();
+  }
+  Result<User> FindUserByName(const std::string& username) override {
+    std::lock_guard lock(mu_);
+    for (auto& [id, u] : users_)
+      if (u.username == username) return u;
+    return NotFound("user_not_found", "no such user");
+  }
+  Result<User> FindUserById(const std::string& id) override {
+    std::lock_guard lock(mu_);
+    auto it = users_.find(id);
+    if (it == users_.end()) return NotFound("user_not_found", "no such user");
+    return it->second;
+  }
+  Result<std::int64_t> CountUsers() override {
+    std::lock_guard lock(mu_);
+    return static_cast<std::int64_t>(users_.size());
+  }
+
+  Status InsertFiles(const std::vector<FileRecord>& files) override {
+    std::lock_guard lock(mu_);
+    for (const auto& f : files) {
+      Log("meta.InsertFiles " + f.id);
+      if (files_.count(f.id) || tombstones_.count(f.id)) continue;
+      files_[f.id] = f;
+    }
+    return Status::Ok();
+  }
+  Result<FileRecord> GetFile(const std::string& id) override {
+    std::lock_guard lock(mu_);
+    auto it = files_.find(id);
+    if (it == files_.end()) return NotFound("file_not_found", "no file with id " + id);
+    return WithOwnerName(it->second);
+  }
+  Result<FilePage> ListFiles(const ListQuery&) override {
+    return Internal("not_modelled", "FakeMetadataStore does not model listings");
+  }
+  Result<FileRecord> UpdateFile(const std::string& id, const FilePatch& p, Micros now) override {
+    std::lock_guard lock(mu_);
+    auto it = files_.find(id);
+    if (it == files_.end() || it->second.state == FileState::kDeleting)
+      return NotFound("file_not_found", "no file with id " + id);
+    FileRecord& f = it->second;
+    if (p.name) f.name = *p.name;
+    if (p.folder) f.folder = *p.folder;
+    if (p.description) f.description = *p.description;
+    if (p.status) f.status = *p.status;
+    if (p.tags) f.tags = *p.tags;
+    f.updated_at = now;
+    return WithOwnerName(f);
+  }
+  Result<FileRecord> MarkDeleting(const std::string& id, Micros now) override {
+    std::lock_guard lock(mu_);
+    Log("meta.MarkDeleting " + id);
+    auto it = files_.find(id);
+    if (it == files_.end() || it->second.state == FileState::kDeleting)
+      return NotFound("file_not_found", "no file with id " + id);
+    it->second.state = FileState::kDeleting;
+    it->second.updated_at = now;
+    return WithOwnerName(it->second);
+  }
+  Status DeleteFile(const std::string& id) override {
+    std::lock_guard lock(mu_);
+    Log("meta.DeleteFile " + id);
+    files_.erase(id);
+    tombstones_.insert(id);
+    return Status::Ok();
+  }
+
+  // Test helpers.
+  size_t FileCount() {
+    std::lock_guard lock(mu_);
+    return files_.size();
+  }
+  bool HasTombstone(const std::string& id) {
+    std::lock_guard lock(mu_);
+    return tombstones_.count(id) > 0;
+  }
+
+ private:
+  FileRecord WithOwnerName(FileRecord f) const {
+    auto u = users_.find(f.owner_id);
+    f.owner_username = u == users_.end() ? "" : u->second.username;
+    return f;
+  }
+  void Log(std::string s) {
+    if (log_) log_->Add(std::move(s));
+  }
+
+  CallLog* log_;
+  std::mutex mu_;
+  std::map<std::string, User> users_;       // by id
+  std::map<std::string, FileRecord> files_;  // by id
+  std::set<std::string> tombstones_;
+};
+
+// Forwards every call to `target`; subclasses override what they break.
+class MetadataStoreWrapper : public MetadataStore {
+ public:
+  explicit MetadataStoreWrapper(MetadataStore& target) : t_(target) {}
+  Status Migrate() override { return t_.Migrate(); }
+  Status Ping() override { return t_.Ping(); }
+  Status CreateUser(const User& u) override { return t_.CreateUser(u); }
+  Result<User> FindUserByName(const std::string& n) override { return t_.FindUserByName(n); }
+  Result<User> FindUserById(const std::string& id) override { return t_.FindUserById(id); }
+  Result<std::int64_t> CountUsers() override { return t_.CountUsers(); }
+  Status InsertFiles(const std::vector<FileRecord>& f) override { return t_.InsertFiles(f); }
+  Result<FileRecord> GetFile(const std::string& id) override { return t_.GetFile(id); }
+  Result<FilePage> ListFiles(const ListQuery& q) override { return t_.ListFiles(q); }
+  Result<FileRecord> UpdateFile(const std::string& id, const FilePatch& p, Micros now) override {
+    return t_.UpdateFile(id, p, now);
+  }
+  Result<FileRecord> MarkDeleting(const std::string& id, Micros now) override { return t_.MarkDeleting(id, now); }
+  Status DeleteFile(const std::string& id) override { return t_.DeleteFile(id); }
+
+ protected:
+  MetadataStore& t_;
+};
+
+// The database is down for writes of new rows.
+class InsertFailingMetadataStore : public MetadataStoreWrapper {
+ public:
+  using MetadataStoreWrapper::MetadataStoreWrapper;
+  Status InsertFiles(const std::vector<FileRecord>&) override {
+    return Unavailable("database_unavailable", "injected: insert failed");
+  }
+};
+
+}  // namespace arca::fakes
