@@ -4,12 +4,17 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
+
+#include "app/log.hpp"
 
 #include "adapters/auth/argon2_password_hasher.hpp"
 #include "adapters/auth/jwt_hs256.hpp"
 #include "adapters/embedded_queue/sqlite_queue.hpp"
 #include "adapters/localfs/localfs_object_store.hpp"
 #include "adapters/magic/libmagic_sniffer.hpp"
+#include "adapters/postgres/pg_metadata_store.hpp"
+#include "adapters/postgres/pg_queue.hpp"
 #include "adapters/sqlite/sqlite_metadata_store.hpp"
 #include "core/crypto.hpp"
 #include "core/encoding.hpp"
@@ -50,29 +55,47 @@ Result<std::string> LoadOrCreateSecret(const Settings& s) {
 
 std::string PathOf(const std::string& url, std::string_view scheme) { return url.substr(scheme.size()); }
 
+// A service that is down at start-up (a database still booting) is retried
+// with backoff for a while; errors that no retry can fix end at once.
+template <typename F>
+Status WithRetry(const char* what, F&& step) {
+  auto delay = std::chrono::milliseconds(200);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (;;) {
+    Status st = step();
+    if (st.ok() || !st.retryable() || std::chrono::steady_clock::now() + delay > deadline) return st;
+    log::Warn("waiting for a service", {{"service", what}, {"error", st.message()}});
+    std::this_thread::sleep_for(delay);
+    delay = std::min(delay * 2, std::chrono::milliseconds(5000));
+  }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Runtime>> BuildRuntime(const Settings& s) {
   auto rt = std::make_unique<Runtime>();
   rt->settings = s;
   if (s.key_layout != "opaque") return NotInThisBuild("key_layout", "the named key layout");
-  if (!s.database_url.starts_with("sqlite://")) return NotInThisBuild("database_url", "PostgreSQL");
   if (!s.storage_url.starts_with("file://")) return NotInThisBuild("storage_url", "S3 storage");
   if (s.broker_url != "embedded") return NotInThisBuild("broker_url", "Kafka");
 
   auto secret = LoadOrCreateSecret(s);
   if (!secret.ok()) return secret.status();
 
-  const std::string db_path = PathOf(s.database_url, "sqlite://");
-  auto meta = sqlite::SqliteMetadataStore::Open(db_path);
-  if (!meta.ok()) return meta.status();
-  ARCA_RETURN_IF_ERROR(meta.value()->Migrate());
-  rt->meta = std::move(meta).value();
-
-  auto queue = embedded_queue::SqliteQueue::Open(db_path);
-  if (!queue.ok()) return queue.status();
-  ARCA_RETURN_IF_ERROR(queue.value()->Prepare());
-  rt->bus = std::move(queue).value();
+  if (s.database_url.starts_with("sqlite://")) {
+    const std::string db_path = PathOf(s.database_url, "sqlite://");
+    auto meta = sqlite::SqliteMetadataStore::Open(db_path);
+    if (!meta.ok()) return meta.status();
+    rt->meta = std::move(meta).value();
+    auto queue = embedded_queue::SqliteQueue::Open(db_path);
+    if (!queue.ok()) return queue.status();
+    rt->bus = std::move(queue).value();
+  } else {
+    rt->meta = std::make_unique<postgres::PgMetadataStore>(s.database_url, 16);
+    rt->bus = std::make_unique<postgres::PgQueue>(s.database_url, 8);
+  }
+  ARCA_RETURN_IF_ERROR(WithRetry("database", [&] { return rt->meta->Migrate(); }));
+  ARCA_RETURN_IF_ERROR(WithRetry("broker", [&] { return rt->bus->Prepare(); }));
 
   // Download links get their own key, derived so one secret setting suffices.
   rt->blob_link_secret = HexEncode(HmacSha256(*secret, "arca blob links v1"));

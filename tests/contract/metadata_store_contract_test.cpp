@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <variant>
 #include <vector>
 
@@ -514,6 +516,28 @@ TEST_P(MetadataStoreContract, FiltersCombineAsAnd) {
   q.min_size = 10;
   q.uploaded_after = kT0;
   EXPECT_EQ(Ids(List(q)), std::vector<std::string>{hit.id});
+}
+
+TEST_P(MetadataStoreContract, ConcurrentInsertsAndListingsAllSucceed) {
+  constexpr int kThreads = 4, kPerThread = 25;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        FileRecord f = File("t" + std::to_string(t) + "-" + std::to_string(i) + ".txt", t % 2 ? alice_ : bob_,
+                            kT0 + i * kMinute);
+        if (!store_->InsertFiles({f}).ok()) ++failures;
+        ListQuery q;
+        q.limit = 10;
+        q.q = "t" + std::to_string(t);
+        if (!store_->ListFiles(q).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(List({}).size(), static_cast<size_t>(kThreads * kPerThread));
 }
 
 // --- sorting and keyset pagination -------------------------------------------

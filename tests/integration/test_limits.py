@@ -1,5 +1,6 @@
 """Uploads over the size limit and clients that give up half-way: nothing is left behind."""
 
+import json
 import socket
 import time
 import urllib.parse
@@ -65,12 +66,15 @@ def test_one_mib_upload_fits_under_the_one_mib_limit(limited):
     assert r.status == 202, r
     rec = limited.wait_for_file("alice", r.json()["id"])
     assert rec["size"] == MiB
-    # Clean up so the leftovers checks below start from nothing.
-    assert limited.call("DELETE", f"/api/files/{rec['id']}", "alice").status == 202
+    remove(limited, rec["id"])  # so the leftovers checks below start from nothing
+
+
+def remove(dep, file_id):
+    assert dep.call("DELETE", f"/api/files/{file_id}", "alice").status == 202
     deadline = time.monotonic() + 10
-    while limited.server.object_files() and time.monotonic() < deadline:
+    while dep.server.object_files() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert limited.server.object_files() == []
+    assert dep.server.object_files() == []
 
 
 def test_raw_upload_over_limit_with_content_length_is_413(limited):
@@ -120,6 +124,7 @@ def test_server_still_serves_after_rejecting_big_uploads(limited):
     assert r.status == 202, r
     rec = limited.wait_for_file("alice", r.json()["id"])
     assert rec["size"] == len(b"small is fine")
+    remove(limited, rec["id"])
 
 
 def test_client_disconnecting_mid_upload_leaves_nothing_behind(roomy):
@@ -151,3 +156,20 @@ def test_client_disconnecting_mid_multipart_leaves_nothing_behind(roomy):
     time.sleep(1.0)
     assert_nothing_left(roomy)
     assert roomy.server.request("GET", "/healthz", timeout=5).status == 200
+
+
+def test_expect_100_continue_over_limit_gets_413_without_sending_the_body(limited):
+    head = request_head(limited, "alice", {"X-File-Name": "expect-big.bin", "Content-Length": str(5 * MiB),
+                                           "Expect": "100-continue"})
+    sock = socket.create_connection(("127.0.0.1", limited.server.port), timeout=10)
+    try:
+        sock.sendall(head)
+        import http.client
+        resp = http.client.HTTPResponse(sock, method="POST")
+        resp.begin()  # would skip a 100 Continue; a 413 comes straight away
+        body = resp.read()
+    finally:
+        sock.close()
+    assert resp.status == 413, body
+    assert json.loads(body)["code"] == "upload_too_large"
+    assert_nothing_left(limited)

@@ -1,5 +1,6 @@
 """Uploading: multipart and raw bodies, async (202) and sync (201) modes."""
 
+import json
 import re
 import time
 import urllib.parse
@@ -205,3 +206,91 @@ def test_sync_mode_raw_upload_is_201_and_listed_immediately(sync_dep):
     assert r.status == 201, r
     ids = [f["id"] for f in sync_dep.list_all("alice")]
     assert r.json()["id"] in ids
+
+
+# --- harder cases ------------------------------------------------------------------
+
+def test_concurrent_uploads_all_land_intact(dep):
+    import os
+    import threading
+    blobs = {f"parallel {i:02d}.bin": os.urandom(50_000 + i * 1111) for i in range(16)}
+    answers = {}
+
+    def send(name, data):
+        answers[name] = dep.upload_raw("alice", name, data, timeout=60)
+
+    threads = [threading.Thread(target=send, args=item) for item in blobs.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(answers) == len(blobs)
+    for name, r in answers.items():
+        assert r.status == 202, (name, r)
+    ids = {r.json()["id"] for r in answers.values()}
+    assert len(ids) == len(blobs), "two uploads got the same id"
+    for name, r in answers.items():
+        rec = dep.wait_for_file("alice", r.json()["id"])
+        assert rec["name"] == name
+        assert rec["sha256"] == sha256_hex(blobs[name])
+
+
+def test_multipart_binary_file_with_boundary_lookalikes_is_byte_exact(dep):
+    import os
+    boundary = "arcaBoundary7MA4YWxkTrZu0gW"
+    # Near-misses of the delimiter (CRLF "--" boundary), none of them the real thing.
+    nasty = (b"\r\n--" + boundary[:-1].encode() + b"X\r\n" + b"Z--" + boundary.encode() + b"\r\n" +
+             b"\r\n\r\n--\r\n" + b"\r" * 100 + b"A\n--" + boundary.encode() + b"\r\r\n-" + boundary.encode() +
+             b"\r\n--" + boundary[:10].encode())
+    content = os.urandom(300_000) + nasty + os.urandom(700_001) + nasty
+    from conftest import multipart_body
+    body, ctype = multipart_body([("folder", "binary")], "file", "tricky.bin", content, boundary=boundary)
+    r = dep.call("POST", "/api/files", "alice", body=body, headers={"Content-Type": ctype})
+    assert r.status == 202, r
+    rec = dep.wait_for_file("alice", r.json()["id"])
+    assert rec["size"] == len(content)
+    assert rec["sha256"] == sha256_hex(content)
+
+
+def test_raw_upload_with_expect_100_continue(dep):
+    import http.client
+    import socket
+    data = b"continue please\n" * 5000
+    head = (f"POST /api/files HTTP/1.1\r\nHost: 127.0.0.1:{dep.server.port}\r\n"
+            f"Authorization: Bearer {dep.token('alice')}\r\nX-File-Name: expect.txt\r\n"
+            f"Content-Type: text/plain\r\nContent-Length: {len(data)}\r\nExpect: 100-continue\r\n\r\n").encode()
+    sock = socket.create_connection(("127.0.0.1", dep.server.port), timeout=10)
+    try:
+        sock.sendall(head)
+        interim = b""
+        while b"\r\n\r\n" not in interim:
+            chunk = sock.recv(1024)
+            assert chunk, "connection closed before 100 Continue"
+            interim += chunk
+        assert interim.startswith(b"HTTP/1.1 100"), interim
+        sock.sendall(data)
+        resp = http.client.HTTPResponse(sock, method="POST")
+        resp.begin()
+        assert resp.status == 202, resp.read()
+        file_id = json.loads(resp.read())["id"]
+    finally:
+        sock.close()
+    rec = dep.wait_for_file("alice", file_id)
+    assert rec["size"] == len(data) and rec["sha256"] == sha256_hex(data)
+
+
+def test_name_longer_than_255_bytes_is_400_invalid_name(dep):
+    assert_problem(dep.upload_raw("alice", "é" * 128 + ".txt", b"x"), 400, "invalid_name")
+
+
+def test_too_many_tags_is_400(dep):
+    tags = ",".join(f"t{i}" for i in range(60))
+    assert_problem(dep.upload_raw("alice", "tags.txt", b"x", tags=tags), 400, "invalid_tags")
+
+
+def test_same_name_twice_gives_two_distinct_files(dep):
+    a = dep.upload("alice", "twice.txt", b"first")
+    b = dep.upload("alice", "twice.txt", b"second")
+    assert a["id"] != b["id"]
+    assert a["sha256"] != b["sha256"]
+    assert dep.call("GET", f"/api/files/{a['id']}", "alice").json()["sha256"] == sha256_hex(b"first")

@@ -10,7 +10,7 @@
 #include "core/encoding.hpp"
 #include "core/events.hpp"
 #include "core/ids.hpp"
-#include "fakes/fake_app.hpp"
+#include "unit/fakes/fake_app.hpp"
 
 namespace arca {
 namespace {

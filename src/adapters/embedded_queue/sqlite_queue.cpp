@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "adapters/leased_queue/leased_subscription.hpp"
 #include "core/events.hpp"
 #include "core/time.hpp"
 
@@ -13,47 +14,6 @@ using sqlite::StatusFromStmt;
 
 std::int64_t NowMs() { return NowMicros() / 1000; }
 
-class QueueSubscription : public Subscription {
- public:
-  QueueSubscription(SqliteQueue& q, std::string group, std::vector<std::string> topics)
-      : q_(q), group_(std::move(group)), topics_(std::move(topics)) {}
-  ~QueueSubscription() override { Release(); }
-
-  Result<std::vector<Message>> Poll(size_t max, std::chrono::milliseconds wait) override {
-    auto deadline = std::chrono::steady_clock::now() + wait;
-    for (;;) {
-      std::uint64_t seen = q_.PublishCount();
-      auto got = q_.Claim(group_, topics_, max);
-      if (!got.ok() || !got->empty()) {
-        if (got.ok()) for (auto& m : *got) in_hand_.push_back(m.handle);
-        return got;
-      }
-      auto now = std::chrono::steady_clock::now();
-      if (now >= deadline) return got;
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
-      q_.WaitForPublish(std::min(left, q_.options().idle_poll), seen);
-    }
-  }
-  Status Ack(const Message& m) override {
-    Forget(m);
-    return q_.Ack(m);
-  }
-  Status Fail(const Message& m, const std::string& error, bool retryable) override {
-    Forget(m);
-    return q_.Fail(group_, m, error, retryable);
-  }
-  void Release() override {
-    for (auto& h : in_hand_) (void)q_.Release(Message{"", "", "", 0, h});
-    in_hand_.clear();
-  }
-
- private:
-  void Forget(const Message& m) { std::erase(in_hand_, m.handle); }
-  SqliteQueue& q_;
-  std::string group_;
-  std::vector<std::string> topics_;
-  std::vector<std::string> in_hand_;
-};
 
 }  // namespace
 
@@ -127,7 +87,7 @@ Result<std::unique_ptr<Subscription>> SqliteQueue::Subscribe(const std::string& 
     s.Step();
     ARCA_RETURN_IF_ERROR(StatusFromStmt(s, "subscribe"));
   }
-  return std::unique_ptr<Subscription>(new QueueSubscription(*this, group, topics));
+  return std::unique_ptr<Subscription>(new leased_queue::LeasedSubscription(*this, group, topics));
 }
 
 Result<std::int64_t> SqliteQueue::Depth() {

@@ -147,7 +147,14 @@ Status LocalFsObjectStore::Prepare() {
   fs::create_directories(TempDir(), ec);
   if (ec) return Unavailable("storage_unavailable", "cannot create " + TempDir().string() + ": " + ec.message());
   // Temporary files of a crashed process are never committed: remove them.
-  for (auto& entry : fs::directory_iterator(TempDir(), ec)) fs::remove(entry.path(), ec);
+  // Only stale ones: a live upload in another process (serve beside an
+  // admin command) writes its file at least once per read timeout.
+  const auto stale_before = fs::file_time_type::clock::now() - std::chrono::minutes(10);
+  for (auto& entry : fs::directory_iterator(TempDir(), ec)) {
+    std::error_code mec;
+    auto mtime = fs::last_write_time(entry.path(), mec);
+    if (!mec && mtime < stale_before) fs::remove(entry.path(), mec);
+  }
   return Status::Ok();
 }
 

@@ -87,7 +87,9 @@ struct SqlBuilder {
   std::string sql;
   std::vector<std::variant<std::int64_t, std::string>> params;
   void Where(std::string_view clause) { sql += " AND "; sql += clause; }
-  void Param(std::variant<std::int64_t, std::string> v) { params.push_back(std::move(v)); }
+  void Param(std::int64_t v) { params.emplace_back(std::in_place_index<0>, v); }
+  void Param(std::string v) { params.emplace_back(std::in_place_index<1>, std::move(v)); }
+  void Param(const std::variant<std::int64_t, std::string>& v) { params.push_back(v); }
   void BindAll(Stmt& s) const {
     for (size_t i = 0; i < params.size(); ++i) s.BindValue(static_cast<int>(i + 1), params[i]);
   }
@@ -234,7 +236,7 @@ Result<FilePage> SqliteMetadataStore::ListFiles(const ListQuery& q) {
   if (q.q) {
     std::string match = FtsQuery(*q.q);
     if (match.empty()) return FilePage{};  // only punctuation: nothing can match
-    b.Where("f.rowid IN (SELECT rowid FROM files_fts WHERE files_fts MATCH ?)");
+    b.Where("f.seq IN (SELECT rowid FROM files_fts WHERE files_fts MATCH ?)");
     b.Param(match);
   }
   const std::string col(SortColumn(q.sort));

@@ -18,6 +18,9 @@ CREATE TABLE users (
 );
 
 CREATE TABLE files (
+  -- An explicit integer key keeps row numbers stable (VACUUM may renumber
+  -- implicit rowids), and the full-text index refers to rows by it.
+  seq                   INTEGER PRIMARY KEY,
   id                    TEXT NOT NULL UNIQUE,
   name                  TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 255),
   extension             TEXT NOT NULL,
@@ -65,18 +68,18 @@ CREATE TABLE tombstones (
 
 -- Words in names and descriptions; accents folded so "relatorio" finds "relatório".
 CREATE VIRTUAL TABLE files_fts USING fts5 (
-  name, description, content = 'files', content_rowid = 'rowid',
+  name, description, content = 'files', content_rowid = 'seq',
   tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER files_fts_insert AFTER INSERT ON files BEGIN
-  INSERT INTO files_fts (rowid, name, description) VALUES (new.rowid, new.name, new.description);
+  INSERT INTO files_fts (rowid, name, description) VALUES (new.seq, new.name, new.description);
 END;
 CREATE TRIGGER files_fts_delete AFTER DELETE ON files BEGIN
-  INSERT INTO files_fts (files_fts, rowid, name, description) VALUES ('delete', old.rowid, old.name, old.description);
+  INSERT INTO files_fts (files_fts, rowid, name, description) VALUES ('delete', old.seq, old.name, old.description);
 END;
 CREATE TRIGGER files_fts_update AFTER UPDATE OF name, description ON files BEGIN
-  INSERT INTO files_fts (files_fts, rowid, name, description) VALUES ('delete', old.rowid, old.name, old.description);
-  INSERT INTO files_fts (rowid, name, description) VALUES (new.rowid, new.name, new.description);
+  INSERT INTO files_fts (files_fts, rowid, name, description) VALUES ('delete', old.seq, old.name, old.description);
+  INSERT INTO files_fts (rowid, name, description) VALUES (new.seq, new.name, new.description);
 END;
 )sql"};
 

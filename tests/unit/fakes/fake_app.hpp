@@ -6,11 +6,11 @@
 
 #include "app/app.hpp"
 #include "core/ids.hpp"
-#include "fakes/call_log.hpp"
-#include "fakes/fake_auth.hpp"
-#include "fakes/fake_event_bus.hpp"
-#include "fakes/fake_metadata_store.hpp"
-#include "fakes/fake_object_store.hpp"
+#include "unit/fakes/call_log.hpp"
+#include "unit/fakes/fake_auth.hpp"
+#include "unit/fakes/fake_event_bus.hpp"
+#include "unit/fakes/fake_metadata_store.hpp"
+#include "unit/fakes/fake_object_store.hpp"
 
 namespace arca::fakes {
 

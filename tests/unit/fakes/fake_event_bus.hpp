@@ -7,7 +7,7 @@
 #include <mutex>
 
 #include "ports/event_bus.hpp"
-#include "fakes/call_log.hpp"
+#include "unit/fakes/call_log.hpp"
 
 namespace arca::fakes {
 

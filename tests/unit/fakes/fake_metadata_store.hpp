@@ -9,7 +9,7 @@
 #include <set>
 
 #include "ports/metadata_store.hpp"
-#include "fakes/call_log.hpp"
+#include "unit/fakes/call_log.hpp"
 
 namespace arca::fakes {
 

@@ -10,7 +10,7 @@
 #include <mutex>
 
 #include "ports/object_store.hpp"
-#include "fakes/call_log.hpp"
+#include "unit/fakes/call_log.hpp"
 
 namespace arca::fakes {
 

@@ -1,0 +1,58 @@
+// The Subscription shared by the two table-backed brokers (SQLite and
+// PostgreSQL): poll by claiming leased rows, wait for local publishes
+// between polls, and give back unacked rows on release.
+#pragma once
+
+#include <algorithm>
+
+#include "ports/event_bus.hpp"
+
+namespace arca::leased_queue {
+
+// Queue must offer Claim, Ack, Fail, Release, WaitForPublish, PublishCount
+// and options().idle_poll, as SqliteQueue and PgQueue do.
+template <typename Queue>
+class LeasedSubscription : public Subscription {
+ public:
+  LeasedSubscription(Queue& q, std::string group, std::vector<std::string> topics)
+      : q_(q), group_(std::move(group)), topics_(std::move(topics)) {}
+  ~LeasedSubscription() override { Release(); }
+
+  Result<std::vector<Message>> Poll(size_t max, std::chrono::milliseconds wait) override {
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    for (;;) {
+      const std::uint64_t seen = q_.PublishCount();
+      auto got = q_.Claim(group_, topics_, max);
+      if (!got.ok() || !got->empty()) {
+        if (got.ok())
+          for (auto& m : *got) in_hand_.push_back(m.handle);
+        return got;
+      }
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) return got;
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+      // Another process's publish is seen at the next idle poll at the latest.
+      q_.WaitForPublish(std::min(left, q_.options().idle_poll), seen);
+    }
+  }
+  Status Ack(const Message& m) override {
+    std::erase(in_hand_, m.handle);
+    return q_.Ack(m);
+  }
+  Status Fail(const Message& m, const std::string& error, bool retryable) override {
+    std::erase(in_hand_, m.handle);
+    return q_.Fail(group_, m, error, retryable);
+  }
+  void Release() override {
+    for (auto& h : in_hand_) (void)q_.Release(Message{"", "", "", 0, h});
+    in_hand_.clear();
+  }
+
+ private:
+  Queue& q_;
+  std::string group_;
+  std::vector<std::string> topics_;
+  std::vector<std::string> in_hand_;  // claimed, not yet acked or failed
+};
+
+}  // namespace arca::leased_queue

@@ -1,0 +1,318 @@
+#include "adapters/postgres/pg_metadata_store.hpp"
+
+#include <boost/json.hpp>
+
+#include "adapters/postgres/pg_schema.hpp"
+#include "core/ids.hpp"
+#include "core/names.hpp"
+
+namespace arca::postgres {
+namespace {
+
+// Timestamps are timestamptz in the table and microseconds in Arca.
+std::string Ts(const std::string& param) {
+  return "('epoch'::timestamptz + " + param + "::bigint * interval '1 microsecond')";
+}
+std::string Micro(const std::string& column) { return "(extract(epoch from " + column + ") * 1000000)::bigint"; }
+
+const std::string kFileColumns =
+    "f.id::text, f.name, f.folder, f.project, f.owner_id::text, u.username, f.size, f.content_type, "
+    "f.declared_content_type, f.sha256, f.description, array_to_json(f.tags)::text, f.status, f.state, f.bucket, "
+    "f.object_key, " + Micro("f.created_at") + ", " + Micro("f.updated_at");
+
+std::string TagsJson(const std::vector<std::string>& tags) {
+  boost::json::array a;
+  for (auto& t : tags) a.emplace_back(t);
+  return boost::json::serialize(a);
+}
+const char* kTagsFromJson = "ARRAY(SELECT json_array_elements_text(%s::json))";
+std::string TagsParam(const std::string& p) {
+  std::string s = kTagsFromJson;
+  return s.replace(s.find("%s"), 2, p);
+}
+
+FileRecord ReadFile(const Rows& r, int i) {
+  FileRecord f;
+  f.id = r.Text(i, 0);
+  f.name = r.Text(i, 1);
+  f.folder = r.Text(i, 2);
+  f.project = r.Text(i, 3);
+  f.owner_id = r.Text(i, 4);
+  f.owner_username = r.Text(i, 5);
+  f.size = r.Int(i, 6);
+  f.content_type = r.Text(i, 7);
+  f.declared_content_type = r.Text(i, 8);
+  f.sha256 = r.Text(i, 9);
+  f.description = r.Text(i, 10);
+  boost::system::error_code ec;
+  auto tags = boost::json::parse(r.Text(i, 11), ec);
+  if (!ec && tags.is_array())
+    for (auto& t : tags.as_array())
+      if (t.is_string()) f.tags.emplace_back(t.as_string());
+  f.status = ParseReviewStatus(r.Text(i, 12)).value_or(ReviewStatus::kPending);
+  f.state = ParseFileState(r.Text(i, 13)).value_or(FileState::kReady);
+  f.bucket = r.Text(i, 14);
+  f.object_key = r.Text(i, 15);
+  f.created_at = r.Int(i, 16);
+  f.updated_at = r.Int(i, 17);
+  return f;
+}
+
+// Search words: letters, digits and non-ASCII (accented) bytes; ASCII
+// punctuation separates words, so nothing reaches tsquery or LIKE syntax.
+std::vector<std::string> Words(const std::string& q) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (unsigned char c : q) {
+    if (std::isalnum(c) || c >= 0x80) {
+      cur.push_back(static_cast<char>(c));
+    } else if (!cur.empty()) {
+      out.push_back(cur);
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+std::string PrefixUpperBound(std::string prefix) {
+  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xFF) prefix.pop_back();
+  if (!prefix.empty()) prefix.back() = static_cast<char>(prefix.back() + 1);
+  return prefix;
+}
+
+struct Builder {
+  std::string sql;
+  Params params;
+  std::string P(std::string v) {
+    params.emplace_back(std::move(v));
+    return "$" + std::to_string(params.size());
+  }
+  void Where(const std::string& clause) { sql += " AND " + clause; }
+};
+
+std::string_view SortColumn(SortField s) {
+  switch (s) {
+    case SortField::kName: return "f.name";
+    case SortField::kSize: return "f.size";
+    default: return "f.created_at";
+  }
+}
+
+Status Check(const Result<Rows>& r) { return r.ok() ? Status::Ok() : r.status(); }
+
+}  // namespace
+
+std::pair<std::string, Params> PgMetadataStore::ListSql(const ListQuery& q) {
+  Builder b;
+  b.sql = "SELECT " + kFileColumns + " FROM files f JOIN users u ON u.id = f.owner_id WHERE f.state <> 'deleting'";
+  // Ids come from users; one that is not a UUID matches nothing (instead of a cast error).
+  auto uuid = [&](const std::string& v) { return IsValidId(v) ? b.P(v) + "::uuid" : std::string("NULL::uuid"); };
+  if (q.visible_owner) b.Where("f.owner_id = " + uuid(*q.visible_owner));
+  if (q.owner_id) b.Where("f.owner_id = " + uuid(*q.owner_id));
+  if (q.project) b.Where("f.project = " + b.P(*q.project));
+  if (q.folder) b.Where("f.folder = " + b.P(*q.folder));
+  if (q.status) b.Where("f.status = " + b.P(std::string(ToString(*q.status))));
+  if (q.state) b.Where("f.state = " + b.P(std::string(ToString(*q.state))));
+  if (q.tag) b.Where("f.tags @> ARRAY[" + b.P(*q.tag) + "::text]");
+  if (q.uploaded_after) b.Where("f.created_at >= " + Ts(b.P(std::to_string(*q.uploaded_after))));
+  if (q.uploaded_before) b.Where("f.created_at < " + Ts(b.P(std::to_string(*q.uploaded_before))));
+  if (q.min_size) b.Where("f.size >= " + b.P(std::to_string(*q.min_size)) + "::bigint");
+  if (q.max_size) b.Where("f.size <= " + b.P(std::to_string(*q.max_size)) + "::bigint");
+  if (q.type) {
+    if (!q.type->extension.empty()) {
+      std::string mime = MimeForExtension(q.type->extension);
+      if (mime.empty()) b.Where("f.extension = " + b.P(q.type->extension));
+      else b.Where("(f.extension = " + b.P(q.type->extension) + " OR f.content_type = " + b.P(mime) + ")");
+    } else if (!q.type->mime.empty()) {
+      b.Where("f.content_type = " + b.P(q.type->mime));
+    } else {
+      b.Where("f.content_type >= " + b.P(q.type->mime_prefix) + " AND f.content_type < " +
+              b.P(PrefixUpperBound(q.type->mime_prefix)));
+    }
+  }
+  if (q.q) {
+    auto words = Words(*q.q);
+    if (words.empty()) b.Where("false");
+    for (const auto& w : words) {
+      std::string p = b.P(w);
+      // A word is a prefix of a word (full-text index), or, from three
+      // characters on, any part of the name (trigram index).
+      std::string clause = "(f.search @@ to_tsquery('simple', arca_fold(" + p + ") || ':*')";
+      if (w.size() >= 3) clause += " OR arca_fold(f.name) LIKE '%' || arca_fold(" + p + ") || '%'";
+      b.Where(clause + ")");
+    }
+  }
+  const std::string col(SortColumn(q.sort));
+  const char* dir = q.descending ? "DESC" : "ASC";
+  if (q.cursor) {
+    std::string value;
+    if (auto* n = std::get_if<std::int64_t>(&q.cursor->last_value)) {
+      value = q.sort == SortField::kCreatedAt ? Ts(b.P(std::to_string(*n))) : b.P(std::to_string(*n)) + "::bigint";
+    } else {
+      value = b.P(std::get<std::string>(q.cursor->last_value));
+    }
+    b.Where("(" + col + ", f.id) " + (q.descending ? "<" : ">") + " (" + value + ", " + uuid(q.cursor->last_id) + ")");
+  }
+  b.sql += " ORDER BY " + col + " " + dir + ", f.id " + dir + " LIMIT " + b.P(std::to_string(q.limit + 1));
+  return {b.sql, b.params};
+}
+
+Status PgMetadataStore::Migrate() {
+  auto c = pool_.Acquire();
+  if (!c.ok()) return c.status();
+  return MigrateMetadata(**c);
+}
+
+Status PgMetadataStore::Ping() {
+  auto c = pool_.Acquire(std::chrono::milliseconds(1000));
+  if (!c.ok()) return c.status();
+  return Check((*c)->Exec("SELECT 1"));
+}
+
+Status PgMetadataStore::CreateUser(const User& u) {
+  auto c = pool_.Acquire();
+  if (!c.ok()) return c.status();
+  auto r = (*c)->Exec("INSERT INTO users (id, username, password_hash, is_admin, created_at) VALUES ($1::uuid, $2, $3, $4, " +
+                          Ts("$5") + ")",
+                      {u.id, u.username, u.password_hash, u.is_admin ? "true" : "false", std::to_string(u.created_at)});
+  if (!r.ok() && r.status().kind() == ErrorKind::kConflict)
+    return Conflict("user_exists", "a user named " + u.username + " exists");
+  return Check(r);
+}
+
+Result<User> PgMetadataStore::FindUser(const char* where, const std::string& value) {
+  auto c = pool_.Acquire();
+  if (!c.ok()) return c.status();
+  auto r = (*c)->Exec("SELECT id::text, username, password_hash, is_admin, " + Micro("created_at") +
+                          " FROM users WHERE " + where,
+                      {value});
+  if (!r.ok()) return r.status();
+  if (r->size() == 0) return NotFound("user_not_found", "no such user");
+  return User{r->Text(0, 0), r->Text(0, 1), r->Text(0, 2), r->Text(0, 3) == "t", r->Int(0, 4)};
+}
+
+Result<User> PgMetadataStore::FindUserByName(const std::string& username) { return FindUser("username = $1", username); }
+
+Result<User> PgMetadataStore::FindUserById(const std::string& id) {
+  if (!IsValidId(id)) return NotFound("user_not_found", "no such user");
+  return FindUser("id = $1::uuid", id);
+}
+
+Result<std::int64_t> PgMetadataStore::CountUsers() {
+  auto c = pool_.Acquire();
+  if (!c.ok()) return c.status();
+  auto r = (*c)->Exec("SELECT count(*) FROM users");
+  if (!r.ok()) return r.status();
+  return r->Int(0, 0);
+}
+
+Status PgMetadataStore::InsertFiles(const std::vector<FileRecord>& files) {
+  if (files.empty()) return Status::Ok();
+  auto c = pool_.Acquire();
+  if (!c.ok()) return c.status();
+  // One multi-row INSERT per batch: one round trip, one commit.
+  std::string sql =
+      "INSERT INTO files (id, name, extension, folder, project, owner_id, size, content_type, declared_content_type, "
+      "sha256, description, tags, status, state, bucket, object_key, created_at, updated_at) SELECT v.* FROM (VALUES ";
+  Params params;
+  for (size_t i = 0; i < files.size(); ++i) {
+    const FileRecord& f = files[i];
+    auto p = [&](std::string v) {
+      params.emplace_back(std::move(v));
+      return "$" + std::to_string(params.size());
+    };
+    if (i) sql += ", ";
+    sql += "(" + p(f.id) + "::uuid, " + p(f.name) + ", " + p(ExtensionOf(f.name)) + ", " + p(f.folder) + ", " +
+           p(f.project) + ", " + p(f.owner_id) + "::uuid, " + p(std::to_string(f.size)) + "::bigint, " +
+           p(f.content_type) + ", " + p(f.declared_content_type) + ", " + p(f.sha256) + ", " + p(f.description) +
+           ", " + TagsParam(p(TagsJson(f.tags))) + ", " + p(std::string(ToString(f.status))) + ", " +
+           p(std::string(ToString(f.state))) + ", " + p(f.bucket) + ", " + p(f.object_key) + ", " +
+           Ts(p(std::to_string(f.created_at))) + ", " + Ts(p(std::to_string(f.updated_at))) + ")";
+  }
+  sql += ") AS v (id, name, extension, folder, project, owner_id, size, content_type, declared_content_type, sha256, "
+         "description, tags, status, state, bucket, object_key, created_at, updated_at) "
+         "WHERE NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.file_id = v.id) ON CONFLICT (id) DO NOTHING";
+  return Check((*c)->Exec(sql, params));
+}
+
+Result<FileRecord> PgMetadataStore::GetFile(const std::string& id) {
+  if (!IsValidId(id)) return NotFound("file_not_found", "no file with id " + id);
+  auto c = pool_.Acquire();
+  if (!c.ok()) return c.status();
+  auto r = (*c)->Exec("SELECT " + kFileColumns + " FROM files f JOIN users u ON u.id = f.owner_id WHERE f.id = $1::uuid",
+                      {id});
+  if (!r.ok()) return r.status();
+  if (r->size() == 0) return NotFound("file_not_found", "no file with id " + id);
+  return ReadFile(*r, 0);
+}
+
+Result<FilePage> PgMetadataStore::ListFiles(const ListQuery& q) {
+  auto [sql, params] = ListSql(q);
+  auto c = pool_.Acquire();
+  if (!c.ok()) return c.status();
+  auto r = (*c)->Exec(sql, params);
+  if (!r.ok()) return r.status();
+  FilePage page;
+  for (int i = 0; i < r->size(); ++i) page.items.push_back(ReadFile(*r, i));
+  if (page.items.size() > static_cast<size_t>(q.limit)) {
+    page.items.pop_back();
+    const FileRecord& last = page.items.back();
+    Cursor cur{q.sort, q.descending, last.id, std::int64_t{0}};
+    if (q.sort == SortField::kName) cur.last_value = last.name;
+    else if (q.sort == SortField::kSize) cur.last_value = last.size;
+    else cur.last_value = last.created_at;
+    page.next = cur;
+  }
+  return page;
+}
+
+Result<FileRecord> PgMetadataStore::UpdateFile(const std::string& id, const FilePatch& p, Micros now) {
+  if (!IsValidId(id)) return NotFound("file_not_found", "no file with id " + id);
+  Builder b;
+  b.sql = "UPDATE files SET updated_at = " + Ts(b.P(std::to_string(now)));
+  if (p.name) {
+    b.sql += ", name = " + b.P(*p.name);
+    b.sql += ", extension = " + b.P(ExtensionOf(*p.name));
+  }
+  if (p.folder) b.sql += ", folder = " + b.P(*p.folder);
+  if (p.description) b.sql += ", description = " + b.P(*p.description);
+  if (p.status) b.sql += ", status = " + b.P(std::string(ToString(*p.status)));
+  if (p.tags) b.sql += ", tags = " + TagsParam(b.P(TagsJson(*p.tags)));
+  b.sql += " WHERE id = " + b.P(id) + "::uuid AND state <> 'deleting'";
+  {
+    auto c = pool_.Acquire();
+    if (!c.ok()) return c.status();
+    auto r = (*c)->Exec(b.sql, b.params);
+    if (!r.ok()) return r.status();
+    if (r->Affected() == 0) return NotFound("file_not_found", "no file with id " + id);
+  }
+  return GetFile(id);
+}
+
+Result<FileRecord> PgMetadataStore::MarkDeleting(const std::string& id, Micros now) {
+  if (!IsValidId(id)) return NotFound("file_not_found", "no file with id " + id);
+  {
+    auto c = pool_.Acquire();
+    if (!c.ok()) return c.status();
+    auto r = (*c)->Exec("UPDATE files SET state = 'deleting', updated_at = " + Ts("$1") +
+                            " WHERE id = $2::uuid AND state <> 'deleting'",
+                        {std::to_string(now), id});
+    if (!r.ok()) return r.status();
+    if (r->Affected() == 0) return NotFound("file_not_found", "no file with id " + id);
+  }
+  return GetFile(id);
+}
+
+Status PgMetadataStore::DeleteFile(const std::string& id) {
+  if (!IsValidId(id)) return Status::Ok();
+  auto c = pool_.Acquire();
+  if (!c.ok()) return c.status();
+  // One statement, so the row and its tombstone go together.
+  return Check((*c)->Exec(
+      "WITH gone AS (DELETE FROM files WHERE id = $1::uuid) "
+      "INSERT INTO tombstones (file_id) VALUES ($1::uuid) ON CONFLICT DO NOTHING",
+      {id}));
+}
+
+}  // namespace arca::postgres

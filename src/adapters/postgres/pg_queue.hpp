@@ -1,0 +1,47 @@
+// The embedded broker on PostgreSQL: the same delivery table as the SQLite
+// queue, claimed with FOR UPDATE SKIP LOCKED so any number of worker
+// processes can share it without handing one message to two of them.
+#pragma once
+
+#include <condition_variable>
+
+#include "adapters/postgres/pg_pool.hpp"
+#include "ports/event_bus.hpp"
+
+namespace arca::postgres {
+
+struct PgQueueOptions {
+  std::chrono::seconds lease{60};
+  int max_attempts = 5;
+  std::chrono::milliseconds base_backoff{500};
+  std::chrono::milliseconds idle_poll{200};
+};
+
+class PgQueue : public EventBus {
+ public:
+  PgQueue(std::string url, int pool_size, PgQueueOptions opts = {}) : pool_(std::move(url), pool_size), opts_(opts) {}
+
+  Status Prepare() override;
+  Status Ping() override;
+  Status Publish(const std::string& topic, const std::string& key, const std::string& payload) override;
+  Result<std::unique_ptr<Subscription>> Subscribe(const std::string& group,
+                                                  const std::vector<std::string>& topics) override;
+  Result<std::int64_t> Depth() override;
+
+  Result<std::vector<Message>> Claim(const std::string& group, const std::vector<std::string>& topics, size_t max);
+  Status Ack(const Message& m);
+  Status Fail(const std::string& group, const Message& m, const std::string& error, bool retryable);
+  Status Release(const Message& m);
+  void WaitForPublish(std::chrono::milliseconds wait, std::uint64_t seen);
+  std::uint64_t PublishCount();
+  const PgQueueOptions& options() const { return opts_; }
+
+ private:
+  Pool pool_;
+  PgQueueOptions opts_;
+  std::mutex mu_;
+  std::condition_variable published_;
+  std::uint64_t publish_count_ = 0;  // guarded by mu_
+};
+
+}  // namespace arca::postgres

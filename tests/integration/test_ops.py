@@ -1,0 +1,218 @@
+"""What operators rely on: health, readiness, metrics, the OpenAPI document, logs, routing errors."""
+
+import json
+import re
+import time
+
+import pytest
+
+from conftest import assert_problem, minimal_pdf
+
+
+@pytest.fixture(scope="module")
+def uploaded(dep):
+    data = minimal_pdf("ops") * 20
+    r = dep.upload_raw("alice", "ops.pdf", data, headers={"X-Request-Id": "itest-upload-0001"})
+    assert r.status == 202, r
+    rec = dep.wait_for_file("alice", r.json()["id"])
+    return r, rec, data
+
+
+def metric_lines(dep):
+    r = dep.server.request("GET", "/metrics")
+    assert r.status == 200, r
+    assert r.header("Content-Type", "").startswith("text/plain")
+    return r.body.decode().splitlines()
+
+
+def sample(lines, name, **labels):
+    """The value of the first sample of `name` whose labels include `labels`."""
+    for line in lines:
+        if line.startswith("#"):
+            continue
+        m = re.match(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$", line)
+        if not m or m.group(1) != name:
+            continue
+        got = dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', m.group(3) or ""))
+        if all(got.get(k) == v for k, v in labels.items()):
+            return float(m.group(4))
+    return None
+
+
+# --- health ---------------------------------------------------------------------
+
+def test_healthz_is_200_without_a_token(dep):
+    r = dep.server.request("GET", "/healthz")
+    assert r.status == 200, r
+    assert r.json().get("status") == "ok"
+
+
+def test_readyz_is_200_and_lists_its_checks(dep):
+    r = dep.server.request("GET", "/readyz")
+    assert r.status == 200, r
+    body = r.json()
+    checks = body["checks"]
+    assert {"database", "storage", "broker"} <= set(checks), body
+    assert all(v == "ok" for v in checks.values()), body
+
+
+def test_readyz_is_503_naming_storage_when_the_object_store_is_gone(arca):
+    dep = arca.deployment("notready", users=(("alice", False),))
+    objects = dep.server.objects_dir()
+    moved = objects.with_name("objects-away")
+    objects.rename(moved)
+    try:
+        r = dep.server.request("GET", "/readyz")
+        doc = assert_problem(r, 503)
+        assert "storage" in doc["detail"]
+        assert doc.get("checks", {}).get("storage") not in (None, "ok")
+        assert dep.server.request("GET", "/healthz").status == 200  # alive, just not ready
+    finally:
+        moved.rename(objects)
+    assert dep.server.request("GET", "/readyz").status == 200
+
+
+# --- metrics --------------------------------------------------------------------
+
+def test_metrics_count_requests_by_route_template(dep, uploaded):
+    dep.list_files("alice")
+    lines = metric_lines(dep)
+    n = sample(lines, "arca_http_requests_total", route="/api/files", method="POST", status="202")
+    assert n is not None and n >= 1, "\n".join(l for l in lines if "requests_total" in l)
+    assert sample(lines, "arca_http_requests_total", route="/api/files", method="GET", status="200") >= 1
+    # Ids do not explode the label set: one route label for every file.
+    assert sample(lines, "arca_http_requests_total", route="/api/files/{id}") is not None
+    assert not [l for l in lines if uploaded[1]["id"] in l], "a file id leaked into a metric label"
+
+
+def test_metrics_count_upload_bytes(dep, uploaded):
+    _, rec, data = uploaded
+    value = sample(metric_lines(dep), "arca_upload_bytes_total")
+    assert value is not None and value >= len(data), value
+
+
+def test_metrics_expose_queue_depth(dep, uploaded):
+    lines = metric_lines(dep)
+    depth = sample(lines, "arca_queue_depth")
+    assert depth is not None and depth >= 0
+    assert "# TYPE arca_queue_depth gauge" in lines
+
+
+def test_metrics_latency_histogram_is_present(dep, uploaded):
+    lines = metric_lines(dep)
+    assert sample(lines, "arca_http_request_duration_seconds_count", route="/api/files") >= 1
+    assert sample(lines, "arca_http_request_duration_seconds_bucket", route="/api/files", le="+Inf") >= 1
+
+
+# --- OpenAPI --------------------------------------------------------------------
+
+def test_openapi_document_is_valid_json_and_describes_the_api(dep):
+    r = dep.server.request("GET", "/api/openapi.json")
+    assert r.status == 200, r
+    assert r.header("Content-Type", "").startswith("application/json")
+    doc = json.loads(r.body)
+    assert str(doc["openapi"]).startswith("3."), doc.get("openapi")
+    paths = doc["paths"]
+    for p in ("/api/files", "/api/files/{id}", "/api/files/{id}/download", "/api/auth/login", "/api/me",
+              "/healthz", "/readyz", "/metrics"):
+        assert p in paths, f"{p} missing from the OpenAPI paths"
+    assert {"get", "post"} <= set(paths["/api/files"])
+    assert {"get", "patch", "delete"} <= set(paths["/api/files/{id}"])
+
+
+def test_openapi_lists_the_documented_list_parameters(dep):
+    doc = dep.server.request("GET", "/api/openapi.json").json()
+    params = doc["paths"]["/api/files"]["get"].get("parameters", [])
+    resolved = []
+    for p in params:
+        if "$ref" in p:  # "#/components/parameters/X"
+            node = doc
+            for part in p["$ref"].lstrip("#/").split("/"):
+                node = node[part]
+            p = node
+        resolved.append(p.get("name"))
+    for name in ("q", "type", "owner", "folder", "status", "tag", "uploaded_after", "uploaded_before",
+                 "min_size", "max_size", "sort", "order", "limit", "cursor"):
+        assert name in resolved, f"list parameter {name} not documented"
+
+
+# --- logs -------------------------------------------------------------------------
+
+def test_every_log_line_is_a_json_object(dep, uploaded):
+    dep.server.request("GET", "/healthz")
+    lines = dep.server.log_lines()
+    assert lines
+    for line in lines:
+        obj = json.loads(line)
+        assert isinstance(obj, dict), line
+        assert {"ts", "level", "msg"} <= set(obj), line
+
+
+def find_log(dep, **fields):
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        for line in dep.server.log_lines():
+            obj = json.loads(line)
+            if all(obj.get(k) == v for k, v in fields.items()):
+                return obj
+        time.sleep(0.05)
+    return None
+
+
+def test_client_request_id_is_echoed_and_logged(dep):
+    rid = "itest-req-12345"
+    r = dep.call("GET", "/api/files", "alice", headers={"X-Request-Id": rid})
+    assert r.status == 200
+    assert r.header("X-Request-Id") == rid
+    line = find_log(dep, request_id=rid)
+    assert line is not None, "no log line carries the client's request id"
+    assert line.get("path") == "/api/files" or line.get("route") == "/api/files"
+    assert line.get("status") in ("200", 200)
+
+
+def test_upload_echoes_the_request_id(dep, uploaded):
+    r, _, _ = uploaded
+    assert r.header("X-Request-Id") == "itest-upload-0001"
+    assert find_log(dep, request_id="itest-upload-0001", status="202") is not None
+
+
+def test_server_assigns_a_request_id_when_none_or_an_unsafe_one_is_sent(dep):
+    r = dep.server.request("GET", "/healthz")
+    assert r.header("X-Request-Id")
+    unsafe = dep.server.request("GET", "/healthz", headers={"X-Request-Id": 'bad id "with" spaces'})
+    assert unsafe.header("X-Request-Id") and unsafe.header("X-Request-Id") != 'bad id "with" spaces'
+
+
+def test_logs_never_contain_passwords_or_tokens(dep, uploaded):
+    token = dep.token("alice")
+    dep.login("alice", "wrong-password-xyz")
+    text = dep.server.stderr_text()
+    assert dep.passwords["alice"] not in text
+    assert "wrong-password-xyz" not in text
+    assert token not in text
+
+
+# --- routing errors --------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/api/nope", "/api/files/x/y/z", "/nothing-here"])
+def test_unknown_route_is_404_route_not_found(dep, path):
+    assert_problem(dep.server.request("GET", path), 404, "route_not_found")
+
+
+@pytest.mark.parametrize("method,path,allowed", [
+    ("PUT", "/api/files", {"GET", "POST"}),
+    ("DELETE", "/api/me", {"GET"}),
+    ("GET", "/api/auth/login", {"POST"}),
+    ("POST", "/api/files/01a00000-0000-7000-8000-000000000000", {"GET", "PATCH", "DELETE"}),
+])
+def test_wrong_method_is_405_with_allow_header(dep, method, path, allowed):
+    r = dep.server.request(method, path, token=dep.token("alice"))
+    assert_problem(r, 405)
+    allow = {m.strip() for m in (r.header("Allow") or "").split(",") if m.strip()}
+    assert allowed <= allow, f"Allow: {r.header('Allow')!r}"
+
+
+def test_index_page_is_served(dep):
+    r = dep.server.request("GET", "/")
+    assert r.status == 200
+    assert r.header("Content-Type", "").startswith("text/html")

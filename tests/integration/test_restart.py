@@ -1,0 +1,107 @@
+"""Crashes and restarts: accepted uploads are never lost, nor recorded twice."""
+
+import hashlib
+import re
+import time
+
+import pytest
+
+from conftest import assert_problem
+
+N = 20
+
+
+def metric(text: str, name: str) -> float | None:
+    m = re.search(rf"^{re.escape(name)} ([0-9.eE+-]+)$", text, re.M)
+    return float(m.group(1)) if m else None
+
+
+@pytest.mark.timeout(90)
+def test_queued_uploads_survive_kill_9_and_land_exactly_once(arca):
+    env_off = arca.base_env(ARCA_SERVE_WORKERS="false")
+    dep = arca.deployment("queued", users=(("alice", False),), env=env_off)
+    server = dep.server
+
+    sent = {}
+    for i in range(N):
+        data = (f"file number {i}\n" * (i * 37 + 1)).encode()
+        r = dep.upload_raw("alice", f"queued {i:02d}.txt", data, tags=f"batch,n{i}")
+        assert r.status == 202, r
+        sent[r.json()["id"]] = (f"queued {i:02d}.txt", len(data), hashlib.sha256(data).hexdigest())
+    assert len(sent) == N
+
+    # Without workers the events wait in the queue: no rows yet.
+    time.sleep(0.5)
+    assert dep.list_all("alice") == []
+    some_id = next(iter(sent))
+    assert_problem(dep.call("GET", f"/api/files/{some_id}", "alice"), 404, "file_not_found")
+    depth = metric(server.request("GET", "/metrics").body.decode(), "arca_queue_depth")
+    assert depth is not None and depth >= N, f"queue depth {depth} with {N} uploads waiting"
+
+    server.kill()  # kill -9: no clean shutdown
+    assert not server.running()
+
+    server.start(env=arca.base_env())  # workers on
+    deadline = time.monotonic() + 15
+    items = []
+    while time.monotonic() < deadline:
+        items = dep.list_all("alice")
+        if len(items) >= N:
+            break
+        time.sleep(0.1)
+    time.sleep(0.5)  # room for any duplicate to show up
+    items = dep.list_all("alice")
+    ids = [i["id"] for i in items]
+    assert len(ids) == len(set(ids)), "a file was recorded twice"
+    assert set(ids) == set(sent), f"missing after restart: {set(sent) - set(ids)}; unexpected: {set(ids) - set(sent)}"
+    for item in items:
+        name, size, digest = sent[item["id"]]
+        assert item["name"] == name
+        assert item["size"] == size
+        assert item["sha256"] == digest
+        assert item["state"] == "ready"
+    names = [i["name"] for i in items]
+    assert len(names) == len(set(names))
+    # The queue drains.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        depth = metric(server.request("GET", "/metrics").body.decode(), "arca_queue_depth")
+        if depth == 0:
+            break
+        time.sleep(0.2)
+    assert depth == 0, f"queue depth still {depth} after the rows landed"
+
+
+@pytest.mark.timeout(60)
+def test_restart_keeps_files_and_tokens_with_a_generated_secret(arca):
+    """Without ARCA_JWT_SECRET the secret lives in the data dir: tokens outlive a restart."""
+    env = {}  # no ARCA_JWT_SECRET
+    dep = arca.deployment("persist", users=(("alice", False),), env=env)
+    rec = dep.upload("alice", "persistent.txt", b"still here after restart")
+    token = dep.token("alice")
+    dep.server.restart()
+    r = dep.server.request("GET", f"/api/files/{rec['id']}", token=token)
+    assert r.status == 200, r
+    assert r.json()["sha256"] == rec["sha256"]
+    url = dep.call("GET", f"/api/files/{rec['id']}/download", "alice").json()["url"]
+    from conftest import fetch_url
+    assert fetch_url(url).body == b"still here after restart"
+
+
+@pytest.mark.timeout(60)
+def test_kill_9_during_upload_leaves_no_temp_files_after_restart(arca):
+    import socket
+    dep = arca.deployment("crashy", users=(("alice", False),))
+    server = dep.server
+    head = (f"POST /api/files HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+            f"Authorization: Bearer {dep.token('alice')}\r\nX-File-Name: half.bin\r\n"
+            f"Content-Length: {8 * 1024 * 1024}\r\n\r\n").encode()
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    sock.sendall(head + b"h" * (2 * 1024 * 1024))
+    time.sleep(0.3)
+    server.kill()
+    sock.close()
+    server.start()
+    assert server.staging_files() == [], "staging files of the crashed upload survived a restart"
+    assert server.object_files() == []
+    assert dep.list_all("alice") == []
