@@ -1,7 +1,11 @@
 """Crashes and restarts: accepted uploads are never lost, nor recorded twice."""
 
 import hashlib
+import http.client
+import json
+import os
 import re
+import socket
 import time
 
 import pytest
@@ -9,6 +13,7 @@ import pytest
 from conftest import assert_problem
 
 N = 20
+MiB = 1024 * 1024
 
 
 def metric(text: str, name: str) -> float | None:
@@ -88,20 +93,54 @@ def test_restart_keeps_files_and_tokens_with_a_generated_secret(arca):
     assert fetch_url(url).body == b"still here after restart"
 
 
+def start_upload(server, token, name, total, first):
+    """Opens a raw upload of `total` bytes and sends the first `first` bytes of it."""
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    head = (f"POST /api/files HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+            f"Authorization: Bearer {token}\r\nX-File-Name: {name}\r\n"
+            f"Content-Length: {total}\r\n\r\n").encode()
+    sock.sendall(head + b"h" * first)
+    return sock
+
+
 @pytest.mark.timeout(60)
-def test_kill_9_during_upload_leaves_no_temp_files_after_restart(arca):
-    import socket
+def test_kill_9_during_upload_leaves_no_file_and_stale_staging_is_swept(arca):
     dep = arca.deployment("crashy", users=(("alice", False),))
     server = dep.server
-    head = (f"POST /api/files HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
-            f"Authorization: Bearer {dep.token('alice')}\r\nX-File-Name: half.bin\r\n"
-            f"Content-Length: {8 * 1024 * 1024}\r\n\r\n").encode()
-    sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
-    sock.sendall(head + b"h" * (2 * 1024 * 1024))
+    sock = start_upload(server, dep.token("alice"), "half.bin", 8 * MiB, 2 * MiB)
     time.sleep(0.3)
     server.kill()
     sock.close()
     server.start()
-    assert server.staging_files() == [], "staging files of the crashed upload survived a restart"
+    # The half upload never becomes a file.
     assert server.object_files() == []
     assert dep.list_all("alice") == []
+    # Its staging file is swept once it is old (a live upload's is not).
+    for p in server.staging_files():
+        old = time.time() - 3600
+        os.utime(p, (old, old))
+    server.restart()
+    assert server.staging_files() == [], "stale staging files of a crashed upload survived a restart"
+    assert server.object_files() == []
+
+
+@pytest.mark.timeout(60)
+def test_admin_command_beside_a_live_upload_does_not_break_it(arca):
+    """`arca user add` opens the same data dir while an upload is half-way through."""
+    dep = arca.deployment("beside", users=(("alice", False),))
+    server = dep.server
+    total, first = 4 * MiB, 1 * MiB
+    sock = start_upload(server, dep.token("alice"), "live.bin", total, first)
+    try:
+        time.sleep(0.3)
+        arca.add_user(server.data_dir, "newcomer", "newcomer-pass-0123")
+        sock.sendall(b"h" * (total - first))
+        resp = http.client.HTTPResponse(sock, method="POST")
+        resp.begin()
+        body = resp.read()
+    finally:
+        sock.close()
+    assert resp.status == 202, body
+    rec = dep.wait_for_file("alice", json.loads(body)["id"])
+    assert rec["size"] == total
+    assert rec["sha256"] == hashlib.sha256(b"h" * total).hexdigest()

@@ -100,7 +100,7 @@ Result<Pool::Lease> Pool::Acquire(std::chrono::milliseconds patience) {
     ConnHandle c(PQconnectdb(url_.c_str()));
     if (c && PQstatus(c.get()) == CONNECTION_OK) {
       // Identical behaviour whatever the server's defaults are.
-      PQclear(PQexec(c.get(), "SET TIME ZONE 'UTC'"));
+      PQclear(PQexec(c.get(), "SET TIME ZONE 'UTC'; SET client_min_messages = warning"));
       return Lease(this, std::make_unique<Conn>(std::move(c)));
     }
     last_error = c ? PQerrorMessage(c.get()) : "out of memory";

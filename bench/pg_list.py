@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""PostgreSQL listing benchmark (issue: search that stays fast at millions of files).
+
+Loads 1,000,000 file records over 1,000 owners into a fresh database on the
+server named by ARCA_DATABASE_URL (default: `scripts/services up`), starts
+`arca serve` on it, and prints, in one run:
+  1. p50/p99 of GET /api/files?owner=me&type=pdf&uploaded_after=… through
+     Arca vs the same SQL as a prepared statement through psql (ratio);
+  2. keyset page 1 vs page 200 (ratio, target ~1.0), next to OFFSET;
+  3. GET /api/files/{id} requests/s under wrk vs pgbench's prepared
+     primary-key lookup at the same concurrency (ratio, target >= 0.3).
+
+  python3 bench/pg_list.py [--rows 1000000] [--bin build/arca]
+"""
+import argparse
+import http.client
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw).stdout
+
+
+def psql(url, sql):
+    return sh(["psql", url, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql])
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def load(url, rows):
+    t = time.time()
+    psql(url, """
+INSERT INTO users (id, username, password_hash, is_admin, created_at)
+SELECT gen_random_uuid(), 'owner' || g, 'x', false, now() FROM generate_series(1, 999) g;""")
+    psql(url, f"""
+WITH o AS (SELECT array_agg(id ORDER BY username) AS ids FROM users)
+INSERT INTO files (id, name, extension, folder, project, owner_id, size, content_type, declared_content_type,
+                   sha256, description, tags, status, state, bucket, object_key, created_at, updated_at)
+SELECT id, initcap(w) || ' ' || g || '.' || ext, ext, 'folder' || (g % 20), 'project' || (g % 10),
+       o.ids[1 + (g % 1000)], (g * 7919) % 50000000,
+       CASE ext WHEN 'pdf' THEN 'application/pdf' WHEN 'png' THEN 'image/png' WHEN 'jpg' THEN 'image/jpeg'
+                WHEN 'txt' THEN 'text/plain' WHEN 'csv' THEN 'text/csv' ELSE 'application/octet-stream' END,
+       'application/octet-stream', repeat('a', 64), w || ' do trimestre ' || (g % 4 + 1), ARRAY['t' || (g % 30)],
+       (ARRAY['pending','approved','rejected'])[1 + g % 3], 'ready', 'bench', 'files/' || id,
+       now() - (g % 525600) * interval '1 minute', now()
+FROM o, generate_series(1, {rows}) g,
+     LATERAL (SELECT gen_random_uuid() AS id,
+                     (ARRAY['pdf','png','jpg','docx','txt','csv','zip','mp4'])[1 + (g * 7) % 8] AS ext,
+                     (ARRAY['relatório','contrato','nota fiscal','fotografia','planilha','apresentação','ata','recibo'])[1 + (g * 13) % 8] AS w) x;""")
+    psql(url, "ANALYZE")
+    return time.time() - t
+
+
+def http_get(conn, path, token):
+    conn.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+    r = conn.getresponse()
+    body = r.read()
+    if r.status != 200:
+        raise SystemExit(f"GET {path}: {r.status} {body[:200]!r}")
+    return json.loads(body)
+
+
+def timed(fn, n):
+    out = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def psql_times(url, setup, stmt, n):
+    script = "\\timing on\n" + setup + "\n" + (stmt + "\n") * n
+    out = sh(["psql", url, "-qAt", "-o", "/dev/null"], input=script)
+    times = [float(x) for x in re.findall(r"Time: ([\d.]+) ms", out)]
+    return times[-n:]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--bin", default=os.path.join(ROOT, "build", "arca"))
+    ap.add_argument("--seconds", type=int, default=10)
+    args = ap.parse_args()
+
+    base = os.environ.get("ARCA_DATABASE_URL")
+    if not base:
+        out = sh([os.path.join(ROOT, "scripts", "services"), "up"])
+        base = re.search(r"ARCA_DATABASE_URL=(\S+)", out).group(1)
+    name = f"bench_{os.getpid()}"
+    psql(base, f"CREATE DATABASE {name}")
+    url = base.rsplit("/", 1)[0] + "/" + name
+    env = dict(os.environ, ARCA_DATABASE_URL=url, ARCA_LOG_LEVEL="warn")
+    srv = None
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            sh([args.bin, "user", "add", "bench", "--password-stdin", "--data-dir", tmp], input="bench-password\n", env=env)
+            secs = load(url, args.rows)
+            me = psql(url, "SELECT id FROM users WHERE username = 'bench'").strip()
+            # Give the bench user the files of owner 1, so "me" has a realistic share.
+            psql(url, f"UPDATE files SET owner_id = '{me}' WHERE owner_id = (SELECT id FROM users WHERE username = 'owner1')")
+            psql(url, "ANALYZE")
+            count = int(psql(url, "SELECT count(*) FROM files"))
+            mine = int(psql(url, f"SELECT count(*) FROM files WHERE owner_id = '{me}'"))
+            print(f"loaded {count} files over 1000 owners in {secs:.0f} s; the bench user owns {mine}")
+
+            srv = subprocess.Popen([args.bin, "serve", "--data-dir", tmp, "--listen", "127.0.0.1:0"],
+                                   stdout=subprocess.PIPE, env=env, text=True)
+            port = int(re.search(r":(\d+)\s*$", srv.stdout.readline()).group(1))
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("POST", "/api/auth/login", json.dumps({"username": "bench", "password": "bench-password"}))
+            token = json.loads(conn.getresponse().read())["access_token"]
+
+            # 1. Arca vs the same SQL (what PgMetadataStore::ListSql builds for this shape).
+            after = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 30 * 86400))
+            path = "/api/files?" + urllib.parse.urlencode({"owner": "me", "type": "pdf", "uploaded_after": after})
+            for _ in range(20):
+                http_get(conn, path, token)
+            arca_ms = timed(lambda: http_get(conn, path, token), 300)
+            after_us = int(time.time() - 30 * 86400) * 1000000
+            cols = ("f.id::text, f.name, f.folder, f.project, f.owner_id::text, u.username, f.size, f.content_type, "
+                    "f.declared_content_type, f.sha256, f.description, array_to_json(f.tags)::text, f.status, f.state, "
+                    "f.bucket, f.object_key, (extract(epoch from f.created_at) * 1000000)::bigint, "
+                    "(extract(epoch from f.updated_at) * 1000000)::bigint")
+            setup = (f"PREPARE q(uuid, uuid, text, text, bigint, bigint) AS SELECT {cols} FROM files f JOIN users u ON "
+                     "u.id = f.owner_id WHERE f.state <> 'deleting' AND f.owner_id = $1 AND f.owner_id = $2 AND "
+                     "(f.extension = $3 OR f.content_type = $4) AND f.created_at >= ('epoch'::timestamptz + "
+                     "$5::bigint * interval '1 microsecond') ORDER BY f.created_at DESC, f.id DESC LIMIT $6;")
+            stmt = f"EXECUTE q('{me}', '{me}', 'pdf', 'application/pdf', {after_us}, 51);"
+            sql_ms = psql_times(url, setup, stmt, 300)
+            print("\n1. only PDFs I uploaded in the last 30 days (limit 50)")
+            print(f"   arca  p50 {pct(arca_ms, 50):.2f} ms  p99 {pct(arca_ms, 99):.2f} ms")
+            print(f"   psql  p50 {pct(sql_ms, 50):.2f} ms  p99 {pct(sql_ms, 99):.2f} ms")
+            print(f"   ratio arca/psql  p50 {pct(arca_ms, 50) / pct(sql_ms, 50):.2f}  "
+                  f"p99 {pct(arca_ms, 99) / pct(sql_ms, 99):.2f}  (target <= 2)")
+
+            # 2. Keyset page 1 vs page 200 (all files, newest first, 50 a page), and OFFSET.
+            cursor, pages = None, {}
+            for page in range(1, 201):
+                p = "/api/files?limit=50" + (f"&cursor={cursor}" if cursor else "")
+                pages[page] = p
+                cursor = http_get(conn, p, token)["next_cursor"]
+            p1 = timed(lambda: http_get(conn, pages[1], token), 200)
+            p200 = timed(lambda: http_get(conn, pages[200], token), 200)
+            off_setup = ("PREPARE o(bigint) AS SELECT f.id FROM files f WHERE f.state <> 'deleting' "
+                         "ORDER BY f.created_at DESC, f.id DESC OFFSET $1 LIMIT 51;")
+            o1 = psql_times(url, off_setup, "EXECUTE o(0);", 100)
+            o200 = psql_times(url, off_setup, "EXECUTE o(9950);", 100)
+            print("\n2. listing all files, 50 a page")
+            print(f"   keyset page 1 p50 {pct(p1, 50):.2f} ms, page 200 p50 {pct(p200, 50):.2f} ms, "
+                  f"ratio {pct(p200, 50) / pct(p1, 50):.2f} (target ~1.0)")
+            print(f"   OFFSET (ids only, psql) page 1 p50 {pct(o1, 50):.2f} ms, page 200 p50 {pct(o200, 50):.2f} ms, "
+                  f"ratio {pct(o200, 50) / pct(o1, 50):.2f}")
+
+            # 3. GET /api/files/{id} under wrk vs pgbench's prepared PK lookup, same concurrency.
+            fid = psql(url, f"SELECT id FROM files WHERE owner_id = '{me}' LIMIT 1").strip()
+            wrk = sh(["wrk", "-t2", "-c8", f"-d{args.seconds}s", "-H", f"Authorization: Bearer {token}",
+                      f"http://127.0.0.1:{port}/api/files/{fid}"])
+            rps = float(re.search(r"Requests/sec:\s+([\d.]+)", wrk).group(1))
+            non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", wrk)
+            with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
+                f.write(f"SELECT {cols} FROM files f JOIN users u ON u.id = f.owner_id WHERE f.id = '{fid}';\n")
+                script = f.name
+            pgb = sh(["pgbench", "-n", "-M", "prepared", "-c8", "-j2", f"-T{args.seconds}", "-f", script, url])
+            tps = float(re.search(r"tps = ([\d.]+)", pgb).group(1))
+            print("\n3. one file by id, 8 connections")
+            print(f"   arca (wrk) {rps:.0f} req/s{' (errors: ' + non2xx.group(1) + ')' if non2xx else ''}")
+            print(f"   pgbench prepared PK lookup {tps:.0f} tps")
+            print(f"   ratio {rps / tps:.2f} (target >= 0.3)")
+    finally:
+        if srv:
+            srv.terminate()
+            srv.wait(timeout=30)
+        psql(base, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
