@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "adapters/embedded_queue/sqlite_queue.hpp"
+#include "adapters/postgres/pg_queue.hpp"
+#include "contract/pg_databases.hpp"
 #include "core/events.hpp"
 #include "ports/event_bus.hpp"
 
@@ -229,10 +231,11 @@ TEST_P(EventBusContract, EveryGroupGetsEveryMessage) {
 }
 
 TEST_P(EventBusContract, ConsumersOfOneGroupShareTheWorkWithoutDuplicates) {
-  Subscription& a = Subscribe("group-a", kTopic);
-  Subscription& b = Subscribe("group-a", kTopic);
+  const std::string topic = "shared-work";  // no default groups, so Depth is this group's alone
+  Subscription& a = Subscribe("group-a", topic);
+  Subscription& b = Subscribe("group-a", topic);
   constexpr int kCount = 40;
-  for (int i = 0; i < kCount; ++i) Publish("file-" + std::to_string(i), "m" + std::to_string(i));
+  for (int i = 0; i < kCount; ++i) Publish("file-" + std::to_string(i), "m" + std::to_string(i), topic);
 
   std::vector<std::string> got_a, got_b;
   auto consume = [](Subscription& s, std::vector<std::string>& out, std::atomic<int>& total) {
@@ -401,11 +404,23 @@ TEST_P(EventBusContract, MessagesSurviveClosingAndReopening) {
 
 // --- adapters ------------------------------------------------------------------
 
-const EventBusFactory kFactories[] = {
-    {"SqliteQueue", OpenSqliteQueue, kSqliteMaxAttempts},
-};
+Result<std::unique_ptr<EventBus>> OpenPgQueue(const fs::path& dir) {
+  postgres::PgQueueOptions o;
+  o.lease = 1s;
+  o.max_attempts = kSqliteMaxAttempts;
+  o.base_backoff = 50ms;
+  o.idle_poll = 20ms;
+  return std::unique_ptr<EventBus>(new postgres::PgQueue(testing::PgDatabases::Get().UrlFor(dir), 4, o));
+}
 
-INSTANTIATE_TEST_SUITE_P(Adapters, EventBusContract, ::testing::ValuesIn(kFactories),
+// PostgreSQL joins when a server is configured (scripts/test always does).
+std::vector<EventBusFactory> Factories() {
+  std::vector<EventBusFactory> f{{"SqliteQueue", OpenSqliteQueue, kSqliteMaxAttempts}};
+  if (testing::PgServerUrl()) f.push_back({"PgQueue", OpenPgQueue, kSqliteMaxAttempts});
+  return f;
+}
+
+INSTANTIATE_TEST_SUITE_P(Adapters, EventBusContract, ::testing::ValuesIn(Factories()),
                          [](const auto& info) { return info.param.name; });
 
 }  // namespace

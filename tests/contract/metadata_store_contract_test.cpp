@@ -17,7 +17,9 @@
 #include <variant>
 #include <vector>
 
+#include "adapters/postgres/pg_metadata_store.hpp"
 #include "adapters/sqlite/sqlite_metadata_store.hpp"
+#include "contract/pg_databases.hpp"
 #include "core/ids.hpp"
 #include "ports/metadata_store.hpp"
 
@@ -460,7 +462,19 @@ TEST_P(MetadataStoreContract, SearchFindsWordPrefixesIgnoringAccents) {
   ListQuery q;
   q.q = "relatorio";
   EXPECT_EQ(Ids(List(q)), std::vector<std::string>{rel.id});
-  q.q = "latorio";  // the middle of a word is not a word prefix
+  q.q = "xyz";  // in no name and no description
+  EXPECT_TRUE(List(q).empty());
+}
+
+TEST_P(MetadataStoreContract, SearchFindsPartsOfNamesFromThreeCharacters) {
+  FileRecord sheet = File("planilha2026.xlsx", alice_), other = File("contrato.pdf", alice_);
+  Insert({sheet, other});
+  ListQuery q;
+  q.q = "nilha";  // inside the name, not at the start of a word
+  EXPECT_EQ(Ids(List(q)), std::vector<std::string>{sheet.id});
+  q.q = "2026";
+  EXPECT_EQ(Ids(List(q)), std::vector<std::string>{sheet.id});
+  q.q = "ni";  // too short to match inside a word
   EXPECT_TRUE(List(q).empty());
 }
 
@@ -688,11 +702,19 @@ TEST_P(MetadataStoreContract, UpdateOfDeletingOrAbsentFileIsNotFound) {
 
 // --- adapters ------------------------------------------------------------------
 
-const MetadataStoreFactory kFactories[] = {
-    {"Sqlite", OpenSqlite},
-};
+Result<std::unique_ptr<MetadataStore>> OpenPostgres(const fs::path& dir) {
+  return std::unique_ptr<MetadataStore>(
+      new postgres::PgMetadataStore(testing::PgDatabases::Get().UrlFor(dir), 4));
+}
 
-INSTANTIATE_TEST_SUITE_P(Adapters, MetadataStoreContract, ::testing::ValuesIn(kFactories),
+// PostgreSQL joins when a server is configured (scripts/test always does).
+std::vector<MetadataStoreFactory> Factories() {
+  std::vector<MetadataStoreFactory> f{{"Sqlite", OpenSqlite}};
+  if (testing::PgServerUrl()) f.push_back({"Postgres", OpenPostgres});
+  return f;
+}
+
+INSTANTIATE_TEST_SUITE_P(Adapters, MetadataStoreContract, ::testing::ValuesIn(Factories()),
                          [](const auto& info) { return info.param.name; });
 
 }  // namespace

@@ -10,16 +10,19 @@ The binary is found through ARCA_BIN (default: <repo>/build/arca).
 from __future__ import annotations
 
 import base64
+import fcntl
 import hashlib
 import hmac
 import http.client
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import struct
 import subprocess
+import tempfile
 import time
 import urllib.parse
 import uuid
@@ -49,7 +52,43 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "timeout(seconds): per-test time limit (default %d s)" % DEFAULT_TEST_TIMEOUT)
 
 
-class TestTimeout(Exception):
+BUILD_LOCK = "/tmp/arca-build.lock"
+_BIN_COPY_DIR: str | None = None
+
+
+def pytest_sessionstart(session):
+    """Runs the whole session on a private copy of the binary.
+
+    Other people rebuild build/arca while tests run; a copy taken under the
+    build lock (shared) means no test ever sees a half-linked or swapped binary."""
+    global ARCA_BIN, _BIN_COPY_DIR
+    with open(BUILD_LOCK, "a") as lock:
+        deadline = time.monotonic() + 600  # a build in progress finishes first
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    break  # copy anyway rather than hang
+                time.sleep(0.2)
+        try:
+            if not os.access(ARCA_BIN, os.X_OK):
+                return  # the `arca` fixture reports it
+            _BIN_COPY_DIR = tempfile.mkdtemp(prefix="arca-it-bin-")
+            target = os.path.join(_BIN_COPY_DIR, "arca")
+            shutil.copy2(ARCA_BIN, target)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    ARCA_BIN = target
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _BIN_COPY_DIR:
+        shutil.rmtree(_BIN_COPY_DIR, ignore_errors=True)
+
+
+class ArcaTestTimeout(Exception):
     pass
 
 
@@ -59,7 +98,7 @@ def pytest_runtest_call(item):
     limit = int(marker.args[0]) if marker else DEFAULT_TEST_TIMEOUT
 
     def on_alarm(signum, frame):
-        raise TestTimeout(f"test exceeded its {limit} s limit")
+        raise ArcaTestTimeout(f"test exceeded its {limit} s limit")
 
     old = signal.signal(signal.SIGALRM, on_alarm)
     signal.alarm(limit)

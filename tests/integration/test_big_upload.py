@@ -5,6 +5,7 @@ Skipped with ARCA_SKIP_BIG=1; runs by default.
 
 import hashlib
 import os
+import shutil
 import socket
 import struct
 import time
@@ -28,7 +29,11 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def big(arca):
-    return arca.deployment("big", users=(("alice", False),))
+    dep = arca.deployment("big", users=(("alice", False),))
+    yield dep
+    # Do not leave 2 GiB in pytest's kept temp dirs.
+    dep.server.stop()
+    shutil.rmtree(dep.server.objects_dir(), ignore_errors=True)
 
 
 def generated_chunks(total: int, digest):

@@ -163,3 +163,53 @@ def test_expired_link_is_403_link_expired(short_lived):
 def test_download_of_an_unknown_file_is_404(dep):
     r = dep.call("GET", "/api/files/01a00000-0000-7000-8000-000000000000/download", "alice")
     assert_problem(r, 404, "file_not_found")
+
+
+def test_empty_file_downloads_as_zero_bytes(dep):
+    rec = dep.upload("alice", "nothing.txt", b"")
+    r = fetch_url(link(dep, rec["id"])["url"])
+    assert r.status == 200, r
+    assert r.body == b"" and r.header("Content-Length") == "0"
+
+
+def test_head_on_a_link_gives_headers_without_body(dep, stored, pdf):
+    from conftest import http_request, split_url
+    host, port, path = split_url(link(dep, stored["id"])["url"])
+    r = http_request(host, port, "HEAD", path)
+    assert r.status == 200, r
+    assert r.header("Content-Length") == str(len(pdf))
+    assert r.body == b""
+
+
+def test_multiple_ranges_fall_back_to_the_whole_file(dep, stored, pdf):
+    r = fetch_url(link(dep, stored["id"])["url"], headers={"Range": "bytes=0-1,4-5"})
+    assert r.status in (200, 206), r
+    if r.status == 200:
+        assert r.body == pdf
+    else:
+        assert r.header("Content-Type", "").startswith("multipart/byteranges")
+
+
+def test_link_fetched_many_times_keeps_working_until_expiry(dep, stored, pdf):
+    url = link(dep, stored["id"])["url"]
+    for _ in range(5):
+        r = fetch_url(url)
+        assert r.status == 200 and r.body == pdf
+
+
+@pytest.mark.parametrize("name", ["relatório final.pdf", 'quote"and;semi=colon.txt', "emoji 🎉 party.txt",
+                                  "percent%20literal.txt", "back\\slash.txt", "日本語のファイル.txt"])
+def test_attachment_filename_star_round_trips_the_exact_name(dep, name):
+    rec = dep.upload("alice", name, b"name round trip")
+    assert rec["name"] == name
+    r = fetch_url(link(dep, rec["id"])["url"])
+    assert r.status == 200, r
+    cd = r.header("Content-Disposition", "")
+    star = [p.strip() for p in cd.split(";") if p.strip().startswith("filename*=")]
+    assert len(star) == 1, cd
+    value = star[0][len("filename*="):]
+    assert value.startswith("UTF-8''"), cd
+    assert urllib.parse.unquote(value[len("UTF-8''"):], errors="strict") == name
+    # The ASCII fallback is a single quoted, printable token.
+    fallback = cd.split('filename="', 1)[1].split('"', 1)[0]
+    assert fallback and all(32 <= ord(c) < 127 for c in fallback)

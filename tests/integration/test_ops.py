@@ -216,3 +216,46 @@ def test_index_page_is_served(dep):
     r = dep.server.request("GET", "/")
     assert r.status == 200
     assert r.header("Content-Type", "").startswith("text/html")
+
+
+def test_keep_alive_connection_serves_several_requests(dep):
+    import http.client
+    conn = http.client.HTTPConnection("127.0.0.1", dep.server.port, timeout=10)
+    auth = {"Authorization": f"Bearer {dep.token('alice')}"}
+    try:
+        conn.request("GET", "/healthz")
+        r1 = conn.getresponse(); r1.read()
+        conn.request("POST", "/api/files", body=b"over keep-alive", headers=dict(auth, **{"X-File-Name": "ka.txt"}))
+        r2 = conn.getresponse(); b2 = r2.read()
+        conn.request("GET", "/api/me", headers=auth)
+        r3 = conn.getresponse(); b3 = r3.read()
+        # An error answer does not spoil the connection either.
+        conn.request("GET", "/api/nope")
+        r4 = conn.getresponse(); r4.read()
+        conn.request("GET", "/api/me", headers=auth)
+        r5 = conn.getresponse(); r5.read()
+    finally:
+        conn.close()
+    assert (r1.status, r2.status, r3.status, r4.status, r5.status) == (200, 202, 200, 404, 200), b2
+    assert json.loads(b3)["username"] == "alice"
+    dep.wait_for_file("alice", json.loads(b2)["id"])
+
+
+def test_every_documented_operation_is_routed_and_auth_matches_the_document(dep):
+    """The OpenAPI document matches the server: no documented operation is a 404/405 route error,
+    and operations documented as needing no security answer without a token."""
+    doc = dep.server.request("GET", "/api/openapi.json").json()
+    global_security = doc.get("security")
+    for path, ops in doc["paths"].items():
+        concrete = path.replace("{id}", "01a00000-0000-7000-8000-000000000000").replace("{key}", "files/x")
+        for method, op in ops.items():
+            if method not in ("get", "post", "patch", "delete", "put"):
+                continue
+            r = dep.server.request(method.upper(), concrete, json_body={} if method in ("post", "patch") else None)
+            code = r.json().get("code") if r.header("Content-Type", "").startswith("application/problem") else None
+            assert r.status != 405 and code != "route_not_found", f"{method.upper()} {path} documented but not routed"
+            security = op.get("security", global_security)
+            if security == [] or security == [{}]:
+                assert r.status != 401, f"{method.upper()} {path} is documented as open but asks for a token"
+            elif security:
+                assert r.status == 401, f"{method.upper()} {path} is documented as secured but answered {r.status}"

@@ -5,6 +5,7 @@ import http.client
 import json
 import os
 import re
+import signal
 import socket
 import time
 
@@ -144,3 +145,40 @@ def test_admin_command_beside_a_live_upload_does_not_break_it(arca):
     rec = dep.wait_for_file("alice", json.loads(body)["id"])
     assert rec["size"] == total
     assert rec["sha256"] == hashlib.sha256(b"h" * total).hexdigest()
+
+
+@pytest.mark.timeout(60)
+def test_graceful_stop_lets_an_in_flight_upload_finish(arca):
+    """SIGTERM during an upload: the upload completes, then the server exits; the file is there after restart."""
+    dep = arca.deployment("graceful", users=(("alice", False),))
+    server = dep.server
+    total, first = 3 * MiB, 1 * MiB
+    sock = start_upload(server, dep.token("alice"), "in-flight.bin", total, first)
+    try:
+        time.sleep(0.3)
+        server.proc.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        assert server.running(), "the server quit with an upload in flight"
+        sock.sendall(b"h" * (total - first))
+        resp = http.client.HTTPResponse(sock, method="POST")
+        resp.begin()
+        body = resp.read()
+    finally:
+        sock.close()
+    assert resp.status == 202, body
+    server.proc.wait(15)
+    assert server.proc.returncode == 0, f"exit code {server.proc.returncode} after SIGTERM"
+    server.start()
+    rec = dep.wait_for_file("alice", json.loads(body)["id"])
+    assert rec["size"] == total
+    assert rec["sha256"] == hashlib.sha256(b"h" * total).hexdigest()
+
+
+@pytest.mark.timeout(60)
+def test_sigterm_on_an_idle_server_exits_cleanly_and_quickly(arca):
+    dep = arca.deployment("idle", users=(("alice", False),))
+    started = time.monotonic()
+    dep.server.proc.send_signal(signal.SIGTERM)
+    dep.server.proc.wait(10)
+    assert dep.server.proc.returncode == 0
+    assert time.monotonic() - started < 5

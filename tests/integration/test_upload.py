@@ -294,3 +294,13 @@ def test_same_name_twice_gives_two_distinct_files(dep):
     assert a["id"] != b["id"]
     assert a["sha256"] != b["sha256"]
     assert dep.call("GET", f"/api/files/{a['id']}", "alice").json()["sha256"] == sha256_hex(b"first")
+
+
+@pytest.mark.parametrize("folder", ["../../etc", "a/../../b", "a//b", "./x"])
+def test_folder_that_escapes_or_is_malformed_is_400(dep, folder):
+    assert_problem(dep.upload_raw("alice", "f.txt", b"x", folder=folder), 400, "invalid_folder")
+
+
+def test_folder_slashes_at_the_ends_are_trimmed(dep):
+    rec = dep.upload("alice", "trimmed.txt", b"x", folder="/reports/2026/")
+    assert rec["folder"] == "reports/2026"

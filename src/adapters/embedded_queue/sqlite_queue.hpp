@@ -43,6 +43,9 @@ class SqliteQueue : public EventBus {
  private:
   SqliteQueue(sqlite::DbHandle db, QueueOptions opts) : db_(std::move(db)), opts_(opts) {}
   Status InsertForGroups(const std::string& topic, const std::string& key, const std::string& payload);
+  // Moves a leased row to "<topic>.dlq" if `token` still matches. Caller holds mu_ in a transaction.
+  Status DeadLetterLocked(const std::string& group, std::int64_t id, std::int64_t token, const Message& m,
+                          const std::string& error);
 
   std::mutex mu_;
   sqlite::DbHandle db_;  // guarded by mu_

@@ -9,6 +9,28 @@
 
 namespace arca::leased_queue {
 
+// A claimed row's handle is "<row id>:<attempts after this claim>". The
+// attempt count works as a lease token: once a lease expires and another
+// consumer claims the row, the count moves on and the first consumer's
+// Ack, Fail or Release no longer matches anything.
+struct Lease {
+  std::int64_t id = 0;
+  std::int64_t token = 0;
+};
+inline std::string MakeHandle(std::int64_t id, std::int64_t token) {
+  return std::to_string(id) + ":" + std::to_string(token);
+}
+inline Lease ParseHandle(const std::string& handle) {
+  Lease l;
+  size_t colon = handle.find(':');
+  l.id = std::stoll(handle.substr(0, colon));
+  if (colon != std::string::npos) l.token = std::stoll(handle.substr(colon + 1));
+  return l;
+}
+// Rows published while no group followed their topic wait under this group
+// name; the first group to subscribe takes them over.
+inline constexpr const char* kUnclaimedGroup = "*";
+
 // Queue must offer Claim, Ack, Fail, Release, WaitForPublish, PublishCount
 // and options().idle_poll, as SqliteQueue and PgQueue do.
 template <typename Queue>

@@ -37,6 +37,7 @@ class PgQueue : public EventBus {
   const PgQueueOptions& options() const { return opts_; }
 
  private:
+  Status DeadLetter(Conn& c, const std::string& group, const Message& m, const std::string& error);
   Pool pool_;
   PgQueueOptions opts_;
   std::mutex mu_;

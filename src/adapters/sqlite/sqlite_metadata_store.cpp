@@ -51,27 +51,20 @@ FileRecord ReadFile(const Stmt& s) {
   return f;
 }
 
-// Turns user words into an FTS5 query: each word a quoted prefix term, all
-// required. Quoting keeps FTS5 syntax characters in user input inert.
-std::string FtsQuery(const std::string& q) {
-  std::string out;
-  size_t i = 0;
-  while (i < q.size()) {
-    while (i < q.size() && (q[i] == ' ' || q[i] == '\t')) ++i;
-    size_t start = i;
-    while (i < q.size() && q[i] != ' ' && q[i] != '\t') ++i;
-    std::string word;
-    bool has_text = false;
-    for (size_t k = start; k < i; ++k) {
-      unsigned char c = static_cast<unsigned char>(q[k]);
-      if (c == '"') continue;
-      if (std::isalnum(c) || c >= 0x80) has_text = true;
-      word.push_back(static_cast<char>(c));
+// Search words: letters, digits and non-ASCII (accented) bytes; ASCII
+// punctuation separates words, so nothing reaches FTS5 query syntax.
+std::vector<std::string> Words(const std::string& q) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (unsigned char c : q) {
+    if (std::isalnum(c) || c >= 0x80) {
+      cur.push_back(static_cast<char>(c));
+    } else if (!cur.empty()) {
+      out.push_back(cur);
+      cur.clear();
     }
-    if (!has_text) continue;
-    if (!out.empty()) out += " ";
-    out += "\"" + word + "\"*";
   }
+  if (!cur.empty()) out.push_back(cur);
   return out;
 }
 
@@ -234,10 +227,19 @@ Result<FilePage> SqliteMetadataStore::ListFiles(const ListQuery& q) {
     }
   }
   if (q.q) {
-    std::string match = FtsQuery(*q.q);
-    if (match.empty()) return FilePage{};  // only punctuation: nothing can match
-    b.Where("f.seq IN (SELECT rowid FROM files_fts WHERE files_fts MATCH ?)");
-    b.Param(match);
+    auto words = Words(*q.q);
+    if (words.empty()) return FilePage{};  // only punctuation: nothing can match
+    for (const auto& w : words) {
+      // A word is a prefix of a word in the name or description, or, from
+      // three characters on, any part of the name.
+      std::string clause = "(f.seq IN (SELECT rowid FROM files_fts WHERE files_fts MATCH ?)";
+      b.Param("\"" + w + "\"*");
+      if (w.size() >= 3) {
+        clause += " OR f.seq IN (SELECT rowid FROM files_name_trgm WHERE files_name_trgm MATCH ?)";
+        b.Param("\"" + w + "\"");
+      }
+      b.Where(clause + ")");
+    }
   }
   const std::string col(SortColumn(q.sort));
   const char* dir = q.descending ? "DESC" : "ASC";

@@ -71,15 +71,23 @@ CREATE VIRTUAL TABLE files_fts USING fts5 (
   name, description, content = 'files', content_rowid = 'seq',
   tokenize = 'unicode61 remove_diacritics 2'
 );
+-- Any part of a name, three characters or more (the trigram tokenizer), for partial names.
+CREATE VIRTUAL TABLE files_name_trgm USING fts5 (
+  name, content = 'files', content_rowid = 'seq', tokenize = 'trigram'
+);
 CREATE TRIGGER files_fts_insert AFTER INSERT ON files BEGIN
   INSERT INTO files_fts (rowid, name, description) VALUES (new.seq, new.name, new.description);
+  INSERT INTO files_name_trgm (rowid, name) VALUES (new.seq, new.name);
 END;
 CREATE TRIGGER files_fts_delete AFTER DELETE ON files BEGIN
   INSERT INTO files_fts (files_fts, rowid, name, description) VALUES ('delete', old.seq, old.name, old.description);
+  INSERT INTO files_name_trgm (files_name_trgm, rowid, name) VALUES ('delete', old.seq, old.name);
 END;
 CREATE TRIGGER files_fts_update AFTER UPDATE OF name, description ON files BEGIN
   INSERT INTO files_fts (files_fts, rowid, name, description) VALUES ('delete', old.seq, old.name, old.description);
   INSERT INTO files_fts (rowid, name, description) VALUES (new.seq, new.name, new.description);
+  INSERT INTO files_name_trgm (files_name_trgm, rowid, name) VALUES ('delete', old.seq, old.name);
+  INSERT INTO files_name_trgm (rowid, name) VALUES (new.seq, new.name);
 END;
 )sql"};
 
