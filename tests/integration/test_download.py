@@ -213,3 +213,11 @@ def test_attachment_filename_star_round_trips_the_exact_name(dep, name):
     # The ASCII fallback is a single quoted, printable token.
     fallback = cd.split('filename="', 1)[1].split('"', 1)[0]
     assert fallback and all(32 <= ord(c) < 127 for c in fallback)
+
+
+def test_link_signature_never_reaches_the_logs(dep, stored):
+    url = link(dep, stored["id"])["url"]
+    assert fetch_url(url).status == 200
+    sig = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["sig"][0]
+    time.sleep(0.1)
+    assert sig not in dep.server.stderr_text(), "a download capability was written to the logs"

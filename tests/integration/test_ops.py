@@ -255,7 +255,7 @@ def test_every_documented_operation_is_routed_and_auth_matches_the_document(dep)
             code = r.json().get("code") if r.header("Content-Type", "").startswith("application/problem") else None
             assert r.status != 405 and code != "route_not_found", f"{method.upper()} {path} documented but not routed"
             security = op.get("security", global_security)
-            if security == [] or security == [{}]:
+            if not security or security == [{}]:
                 assert r.status != 401, f"{method.upper()} {path} is documented as open but asks for a token"
             elif security:
                 assert r.status == 401, f"{method.upper()} {path} is documented as secured but answered {r.status}"

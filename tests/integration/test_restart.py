@@ -85,6 +85,9 @@ def test_restart_keeps_files_and_tokens_with_a_generated_secret(arca):
     dep = arca.deployment("persist", users=(("alice", False),), env=env)
     rec = dep.upload("alice", "persistent.txt", b"still here after restart")
     token = dep.token("alice")
+    secret_file = dep.server.data_dir / "jwt-secret"
+    if secret_file.exists():  # the generated secret is for the owner's eyes only
+        assert secret_file.stat().st_mode & 0o077 == 0, oct(secret_file.stat().st_mode)
     dep.server.restart()
     r = dep.server.request("GET", f"/api/files/{rec['id']}", token=token)
     assert r.status == 200, r
