@@ -3,6 +3,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cstring>
 #include <future>
 #include <thread>
 
@@ -110,13 +111,30 @@ class StreamBodyReader : public BodyReader {
   bool failed_ = false;
 };
 
+// A body already read in full.
+class StringBodyReader : public BodyReader {
+ public:
+  std::string data;
+  Result<size_t> Read(char* buf, size_t max) override {
+    size_t n = std::min(max, data.size() - pos_);
+    std::memcpy(buf, data.data() + pos_, n);
+    pos_ += n;
+    return n;
+  }
+  bool Done() const override { return pos_ == data.size(); }
+
+ private:
+  size_t pos_ = 0;
+};
+
 }  // namespace
 
 struct Server::Impl {
   ServerOptions opts;
   Router& router;
   asio::io_context ioc;
-  asio::thread_pool handlers;
+  asio::thread_pool quick;
+  asio::thread_pool streaming;
   tcp::acceptor acceptor{ioc};
   std::atomic<int> active{0};
   std::atomic<bool> stopping{false};
@@ -126,7 +144,8 @@ struct Server::Impl {
       : opts(std::move(o)),
         router(r),
         ioc(opts.io_threads),
-        handlers(static_cast<size_t>(opts.handler_threads)) {}
+        quick(static_cast<size_t>(opts.quick_threads)),
+        streaming(static_cast<size_t>(opts.stream_threads)) {}
 
   asio::awaitable<void> Accept() {
     for (;;) {
@@ -178,13 +197,39 @@ struct Server::Impl {
       if (auto len = parser.content_length()) req.content_length = *len;
       req.request_id = SafeRequestId(req.Header("X-Request-Id"));
       bool expect_continue = beast::iequals(req.Header("Expect"), "100-continue");
-      StreamBodyReader body(stream, buffer, parser, expect_continue, opts.read_timeout, halted);
-      req.body = &body;
       const bool keep_alive = h.keep_alive();
       const unsigned version = h.version();
+      const bool small = !parser.chunked() && parser.content_length().value_or(0) <= opts.small_body;
 
+      StreamBodyReader stream_body(stream, buffer, parser, expect_continue, opts.read_timeout, halted);
+      StringBodyReader small_body;
+      if (small) {
+        // Read it here, on the event loop, so the handler thread never waits on the client.
+        if (expect_continue) {
+          static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+          stream.expires_after(opts.read_timeout);
+          auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()),
+                                                      asio::as_tuple(asio::use_awaitable));
+          if (wec) break;
+        }
+        small_body.data.resize(parser.content_length().value_or(0));
+        size_t got = 0;
+        while (!parser.is_done()) {
+          parser.get().body().data = small_body.data.data() + got;
+          parser.get().body().size = small_body.data.size() - got;
+          stream.expires_after(opts.read_timeout);
+          auto [rec, rn] = co_await bhttp::async_read_some(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+          got = small_body.data.size() - parser.get().body().size;
+          if (rec && rec != bhttp::error::need_buffer) break;
+        }
+        if (!parser.is_done()) break;  // the client went away
+        req.body = &small_body;
+      } else {
+        req.body = &stream_body;
+      }
+      auto& pool = small ? quick : streaming;
       Response res = co_await asio::co_spawn(
-          handlers.get_executor(), [&]() -> asio::awaitable<Response> { co_return router.Handle(req); },
+          pool.get_executor(), [&]() -> asio::awaitable<Response> { co_return router.Handle(req); },
           asio::use_awaitable);
 
       // A body the handler did not read (an early 401 or 413) is not drained:
@@ -296,7 +341,8 @@ void Server::Stop(std::chrono::seconds grace) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   impl_->halted = true;
   impl_->ioc.stop();
-  impl_->handlers.join();
+  impl_->quick.join();
+  impl_->streaming.join();
 }
 
 }  // namespace arca::http

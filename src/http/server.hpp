@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -15,7 +16,13 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;
   int io_threads = 2;
-  int handler_threads = 32;  // concurrent requests being handled (uploads hold one each)
+  // Requests whose body is small (or absent) are read by the event loop and
+  // handled on the quick pool, which therefore never waits on a client.
+  int quick_threads = 16;
+  // Requests with large or chunked bodies (uploads) stream on their own pool:
+  // slow uploaders can fill it but never delay other requests.
+  int stream_threads = 64;
+  std::uint64_t small_body = 64 * 1024;
   std::chrono::seconds read_timeout{60};  // a client silent this long is dropped
   std::chrono::seconds idle_timeout{30};  // between keep-alive requests
 };

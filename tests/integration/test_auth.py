@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from conftest import (JWT_SECRET, assert_problem, b64url, b64url_decode, make_jwt, minimal_pdf,
+from arca_harness import (JWT_SECRET, assert_problem, b64url, b64url_decode, make_jwt, minimal_pdf,
                       standard_claims)
 
 
@@ -196,10 +196,20 @@ def test_self_crafted_hs256_token_with_the_known_secret_is_accepted(dep):
 
 
 def test_cli_issued_token_works_against_the_api(arca, dep):
-    from conftest import run_cli
+    from arca_harness import run_cli
     r = run_cli(["token", "issue", "bob", "--ttl", "1h", "--data-dir", str(dep.server.data_dir)],
                 env=arca.base_env())
     assert r.returncode == 0, r.stderr
     token = r.stdout.strip()
     me = dep.call("GET", "/api/me", token=token)
     assert me.status == 200 and me.json()["username"] == "bob"
+
+
+def test_server_issued_token_stops_working_after_its_lifetime(arca):
+    short = arca.deployment("shortlogin", users=(("alice", False),), env=arca.base_env(ARCA_LOGIN_TTL="1s"))
+    r = short.login("alice")
+    assert r.status == 200 and r.json()["expires_in"] == 1, r
+    token = r.json()["access_token"]
+    assert short.call("GET", "/api/me", token=token).status == 200
+    time.sleep(2.2)
+    assert_problem(short.call("GET", "/api/me", token=token), 401)

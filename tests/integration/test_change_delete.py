@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from conftest import assert_problem, fetch_url, minimal_pdf
+from arca_harness import assert_problem, fetch_url, minimal_pdf
 
 
 def fresh(dep, name="relatório final.pdf", **kw):

@@ -1,20 +1,19 @@
 """The command line as an operator meets it: settings errors, users, separate workers, reconcile."""
 
 import json
-import os
 import signal
 import subprocess
 import time
 
 import pytest
 
-import conftest
-from conftest import clean_env, run_cli
+import arca_harness
+from arca_harness import clean_env, run_cli
 
 
 def serve_once(data_dir, env, timeout=10):
     """Runs `arca serve` expecting it to refuse to start."""
-    return subprocess.run([conftest.ARCA_BIN, "serve", "--data-dir", str(data_dir), "--listen", "127.0.0.1:0"],
+    return subprocess.run([arca_harness.ARCA_BIN, "serve", "--data-dir", str(data_dir), "--listen", "127.0.0.1:0"],
                           capture_output=True, text=True, env=clean_env(env), timeout=timeout)
 
 
@@ -36,7 +35,7 @@ def test_bad_setting_stops_startup_with_one_line_naming_it(arca, var, value, set
     env = arca.base_env()
     env[var] = value
     if var == "ARCA_LISTEN":
-        r = subprocess.run([conftest.ARCA_BIN, "serve", "--data-dir", str(data_dir)], capture_output=True,
+        r = subprocess.run([arca_harness.ARCA_BIN, "serve", "--data-dir", str(data_dir)], capture_output=True,
                            text=True, env=clean_env(env), timeout=10)
     else:
         r = serve_once(data_dir, env)
@@ -74,8 +73,9 @@ def test_separate_worker_process_records_queued_uploads(arca):
     time.sleep(0.5)
     assert dep.list_all("alice") == []
     log = open(dep.server.log_dir / "split-worker.stderr.log", "wb")
-    worker = subprocess.Popen([conftest.ARCA_BIN, "worker", "--data-dir", str(dep.server.data_dir)],
+    worker = subprocess.Popen([arca_harness.ARCA_BIN, "worker", "--data-dir", str(dep.server.data_dir)],
                               stdout=subprocess.DEVNULL, stderr=log, env=clean_env(env_off), start_new_session=True)
+    arca_harness._ALL_PROCS.append(worker)
     try:
         for file_id in ids:
             dep.wait_for_file("alice", file_id, timeout=15)
@@ -96,12 +96,3 @@ def test_separate_worker_process_records_queued_uploads(arca):
             rc = None
         log.close()
     assert rc == 0, f"worker exit code {rc} after SIGTERM"
-
-
-def test_reconcile_reports_a_consistent_data_dir_as_clean(arca):
-    """Contract §2 and §5: `arca reconcile [--fix] [--json]` compares bucket and database."""
-    dep = arca.deployment("reconcile", users=(("alice", False),))
-    dep.upload("alice", "present.txt", b"present and accounted for")
-    r = run_cli(["reconcile", "--json", "--data-dir", str(dep.server.data_dir)], env=arca.base_env())
-    assert r.returncode == 0, f"arca reconcile failed ({r.returncode}): {r.stderr.strip()}"
-    json.loads(r.stdout)  # machine-readable report

@@ -7,7 +7,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import assert_problem, fetch_url, minimal_pdf
+from arca_harness import assert_problem, fetch_url, minimal_pdf
 
 NAME = "relatório final.pdf"
 
@@ -173,7 +173,7 @@ def test_empty_file_downloads_as_zero_bytes(dep):
 
 
 def test_head_on_a_link_gives_headers_without_body(dep, stored, pdf):
-    from conftest import http_request, split_url
+    from arca_harness import http_request, split_url
     host, port, path = split_url(link(dep, stored["id"])["url"])
     r = http_request(host, port, "HEAD", path)
     assert r.status == 200, r

@@ -7,7 +7,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import assert_problem, multipart_body, send_streaming
+from arca_harness import assert_problem, multipart_body, send_streaming
 
 MiB = 1024 * 1024
 
@@ -173,3 +173,37 @@ def test_expect_100_continue_over_limit_gets_413_without_sending_the_body(limite
     assert resp.status == 413, body
     assert json.loads(body)["code"] == "upload_too_large"
     assert_nothing_left(limited)
+
+
+@pytest.mark.timeout(90)
+def test_many_slow_uploads_do_not_starve_other_requests(roomy):
+    """40 clients on slow links, each half-way through an upload: /healthz and the API still answer."""
+    token = roomy.token("alice")
+    slow = []
+    try:
+        for i in range(40):
+            s = socket.create_connection(("127.0.0.1", roomy.server.port), timeout=10)
+            s.sendall(f"POST /api/files HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+                      f"X-File-Name: slow-{i}.bin\r\nContent-Length: {MiB}\r\n\r\n".encode() + b"s" * 1024)
+            slow.append(s)
+        time.sleep(0.5)
+        started = time.monotonic()
+        try:
+            health = roomy.server.request("GET", "/healthz", timeout=3)
+        except (TimeoutError, OSError) as e:
+            health = e
+        try:
+            listing = roomy.call("GET", "/api/files", "alice", timeout=3)
+        except (TimeoutError, OSError) as e:
+            listing = e
+        assert getattr(health, "status", None) == 200, (
+            f"/healthz did not answer within 3 s while 40 uploads were in progress: {health!r}")
+        assert getattr(listing, "status", None) == 200, (
+            f"GET /api/files did not answer within 3 s while 40 uploads were in progress: {listing!r}")
+        assert time.monotonic() - started < 6
+    finally:
+        for s in slow:
+            s.close()
+    time.sleep(1.0)
+    assert_nothing_left(roomy)
+    assert roomy.server.request("GET", "/healthz", timeout=5).status == 200

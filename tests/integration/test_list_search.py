@@ -6,7 +6,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import assert_problem, minimal_pdf, tiny_png
+from arca_harness import assert_problem, minimal_pdf, tiny_png
 
 USERS = (("root", True), ("alice", False), ("bob", False), ("carol", False))
 RECORD_KEYS = {"id", "name", "folder", "project", "owner", "size", "content_type", "sha256", "description",

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import assert_problem, minimal_pdf
+from arca_harness import assert_problem, minimal_pdf
 
 
 @pytest.fixture(scope="module")

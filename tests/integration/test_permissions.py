@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from conftest import assert_problem, minimal_pdf
+from arca_harness import assert_problem, minimal_pdf
 
 MISSING_ID = "01a00000-0000-7000-8000-00000000abcd"
 
@@ -65,7 +65,7 @@ def test_admin_can_read_another_users_file(dep, alices):
 
 
 def test_admin_can_get_a_download_link_for_another_users_file(dep, alices):
-    from conftest import fetch_url
+    from arca_harness import fetch_url
     r = dep.call("GET", f"/api/files/{alices['id']}/download", "root")
     assert r.status == 200, r
     got = fetch_url(r.json()["url"])

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import assert_problem
+from arca_harness import assert_problem
 
 N = 20
 MiB = 1024 * 1024
@@ -93,7 +93,7 @@ def test_restart_keeps_files_and_tokens_with_a_generated_secret(arca):
     assert r.status == 200, r
     assert r.json()["sha256"] == rec["sha256"]
     url = dep.call("GET", f"/api/files/{rec['id']}/download", "alice").json()["url"]
-    from conftest import fetch_url
+    from arca_harness import fetch_url
     assert fetch_url(url).body == b"still here after restart"
 
 

@@ -7,7 +7,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import assert_problem, minimal_pdf, sha256_hex, tiny_png
+from arca_harness import assert_problem, minimal_pdf, sha256_hex, tiny_png
 
 PDF_NAME = "relatório final.pdf"
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -92,7 +92,7 @@ def test_multipart_field_after_file_part_is_400_field_after_file_and_leaves_noth
 
 
 def test_multipart_without_file_part_is_400(dep):
-    from conftest import multipart_body
+    from arca_harness import multipart_body
     body, ctype = multipart_body([("folder", "x")], "notfile", "a.txt", b"abc")
     r = dep.call("POST", "/api/files", "alice", body=body, headers={"Content-Type": ctype})
     assert_problem(r, 400)
@@ -243,7 +243,7 @@ def test_multipart_binary_file_with_boundary_lookalikes_is_byte_exact(dep):
              b"\r\n\r\n--\r\n" + b"\r" * 100 + b"A\n--" + boundary.encode() + b"\r\r\n-" + boundary.encode() +
              b"\r\n--" + boundary[:10].encode())
     content = os.urandom(300_000) + nasty + os.urandom(700_001) + nasty
-    from conftest import multipart_body
+    from arca_harness import multipart_body
     body, ctype = multipart_body([("folder", "binary")], "file", "tricky.bin", content, boundary=boundary)
     r = dep.call("POST", "/api/files", "alice", body=body, headers={"Content-Type": ctype})
     assert r.status == 202, r
