@@ -247,6 +247,34 @@ def sha256_hex(data: bytes) -> str:
 # The server
 # --------------------------------------------------------------------------
 
+# ARCA_TEST_BACKEND=postgres runs every server and CLI call of the suite on
+# PostgreSQL (ARCA_TEST_DATABASE_URL names the server): each data dir gets a
+# fresh database of its own, so tests stay as isolated as with SQLite.
+TEST_BACKEND = os.environ.get("ARCA_TEST_BACKEND", "sqlite")
+PG_SERVER = os.environ.get("ARCA_TEST_DATABASE_URL", "")
+_DATABASES: dict[str, str] = {}
+
+
+def database_env(data_dir) -> dict:
+    if TEST_BACKEND != "postgres":
+        return {}
+    assert PG_SERVER, "ARCA_TEST_BACKEND=postgres needs ARCA_TEST_DATABASE_URL"
+    key = str(Path(data_dir).resolve())
+    if key not in _DATABASES:
+        name = "it_" + uuid.uuid4().hex[:12]
+        subprocess.run(["psql", PG_SERVER, "-qAt", "-c", f"CREATE DATABASE {name}"], check=True,
+                       capture_output=True, timeout=60)
+        _DATABASES[key] = PG_SERVER.rsplit("/", 1)[0] + "/" + name
+    return {"ARCA_DATABASE_URL": _DATABASES[key]}
+
+
+def _data_dir_arg(args: list[str]):
+    for i, a in enumerate(args[:-1]):
+        if a == "--data-dir":
+            return args[i + 1]
+    return None
+
+
 def clean_env(extra: dict | None = None) -> dict:
     """The parent's environment without stray ARCA_* settings, plus `extra`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ARCA_")}
@@ -279,7 +307,8 @@ class ArcaServer:
             err.flush()
             self.proc = subprocess.Popen(
                 [ARCA_BIN, "serve", "--data-dir", str(self.data_dir), "--listen", "127.0.0.1:0"],
-                stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=clean_env(self.env),
+                stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                env=clean_env({**database_env(self.data_dir), **self.env}),
                 start_new_session=True)
             _ALL_PROCS.append(self.proc)
         deadline = time.monotonic() + timeout
@@ -376,8 +405,10 @@ class ArcaServer:
 
 
 def run_cli(args: list[str], env: dict | None = None, stdin: str | None = None, timeout: float = 60):
+    data_dir = _data_dir_arg(args)
+    merged = {**(database_env(data_dir) if data_dir else {}), **(env or {})}
     return subprocess.run([ARCA_BIN, *args], input=stdin, capture_output=True, text=True,
-                          env=clean_env(env), timeout=timeout)
+                          env=clean_env(merged), timeout=timeout)
 
 
 class Deployment:

@@ -8,13 +8,14 @@ import time
 import pytest
 
 import arca_harness
-from arca_harness import clean_env, run_cli
+from arca_harness import clean_env, database_env, run_cli
 
 
 def serve_once(data_dir, env, timeout=10):
     """Runs `arca serve` expecting it to refuse to start."""
     return subprocess.run([arca_harness.ARCA_BIN, "serve", "--data-dir", str(data_dir), "--listen", "127.0.0.1:0"],
-                          capture_output=True, text=True, env=clean_env(env), timeout=timeout)
+                          capture_output=True, text=True, env=clean_env({**database_env(data_dir), **env}),
+                          timeout=timeout)
 
 
 def test_version_prints_something(arca):
@@ -36,7 +37,7 @@ def test_bad_setting_stops_startup_with_one_line_naming_it(arca, var, value, set
     env[var] = value
     if var == "ARCA_LISTEN":
         r = subprocess.run([arca_harness.ARCA_BIN, "serve", "--data-dir", str(data_dir)], capture_output=True,
-                           text=True, env=clean_env(env), timeout=10)
+                           text=True, env=clean_env({**database_env(data_dir), **env}), timeout=10)
     else:
         r = serve_once(data_dir, env)
     assert r.returncode != 0, f"started despite {var}={value!r}"
@@ -74,7 +75,8 @@ def test_separate_worker_process_records_queued_uploads(arca):
     assert dep.list_all("alice") == []
     log = open(dep.server.log_dir / "split-worker.stderr.log", "wb")
     worker = subprocess.Popen([arca_harness.ARCA_BIN, "worker", "--data-dir", str(dep.server.data_dir)],
-                              stdout=subprocess.DEVNULL, stderr=log, env=clean_env(env_off), start_new_session=True)
+                              stdout=subprocess.DEVNULL, stderr=log,
+                              env=clean_env({**database_env(dep.server.data_dir), **env_off}), start_new_session=True)
     arca_harness._ALL_PROCS.append(worker)
     try:
         for file_id in ids:

@@ -1,0 +1,135 @@
+"""PostgreSQL-only behaviour: a database that goes away, migrations started
+by several processes at once, and several worker processes sharing the queue.
+
+Each test here runs its own PostgreSQL (scripts/services with a private
+state dir), so stopping it disturbs nothing else.
+"""
+
+import os
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+import arca_harness
+from arca_harness import clean_env, run_cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.skipif(arca_harness.TEST_BACKEND != "postgres",
+                                reason="runs with ARCA_TEST_BACKEND=postgres")
+
+
+class PrivatePostgres:
+    def __init__(self, state_dir: Path):
+        self.env = dict(os.environ, ARCA_SERVICES_DIR=str(state_dir))
+        out = subprocess.run([ROOT / "scripts" / "services", "up"], env=self.env, check=True, capture_output=True,
+                             text=True, timeout=120).stdout
+        self.url = out.strip().split("ARCA_DATABASE_URL=", 1)[1].split()[0]
+        self.data = state_dir / "postgres" / "data"
+
+    def pg_ctl(self, *args):
+        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+        cmd = [str(bins[-1]), "-D", str(self.data), *args]
+        if os.geteuid() == 0:
+            cmd = ["runuser", "-u", "postgres", "--", *cmd]
+        subprocess.run(cmd, check=True, capture_output=True, timeout=60)
+
+    def stop(self):
+        self.pg_ctl("-m", "fast", "-w", "stop")
+
+    def start(self):
+        log = self.data.parent / "server.log"
+        port = (self.data.parent / "port").read_text().strip()
+        self.pg_ctl("-l", str(log), "-w", "start", "-o",
+                    f"-p {port} -k {self.data.parent} -c listen_addresses=127.0.0.1 -c fsync=off")
+
+    def down(self):
+        subprocess.run([ROOT / "scripts" / "services", "down"], env=self.env, capture_output=True, timeout=120)
+
+
+@pytest.fixture
+def private_pg(tmp_path_factory):
+    pg = PrivatePostgres(Path(f"/tmp/arca-it-pg-{uuid.uuid4().hex[:8]}"))
+    yield pg
+    pg.down()
+
+
+@pytest.mark.timeout(180)
+def test_database_outage_gives_503_then_recovers_without_restart(arca, private_pg):
+    env = arca.base_env(ARCA_DATABASE_URL=private_pg.url, ARCA_WRITE_MODE="sync")
+    dep = arca.deployment("pg-outage", users=(("alice", False),), env=env)
+    first = dep.upload_raw("alice", "before.txt", b"before the outage")
+    assert first.status == 201, first
+    token = dep.token("alice")
+
+    private_pg.stop()
+    started = time.monotonic()
+    r = dep.server.request("GET", "/api/files", token=token, timeout=30)
+    elapsed = time.monotonic() - started
+    assert r.status == 503, r
+    assert r.json()["code"] == "database_unavailable"
+    assert elapsed < 15, f"a request without a database took {elapsed:.1f} s"
+    ready = dep.server.request("GET", "/readyz", timeout=30)
+    assert ready.status == 503 and "database" in ready.json()["detail"], ready
+    assert dep.server.request("GET", "/healthz").status == 200  # the process itself is fine
+
+    private_pg.start()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        r = dep.server.request("GET", "/api/files", token=token, timeout=30)
+        if r.status == 200:
+            break
+        time.sleep(0.5)
+    assert r.status == 200, r
+    assert [f["name"] for f in r.json()["items"]] == ["before.txt"]
+    after = dep.upload_raw("alice", "after.txt", b"after the outage")
+    assert after.status == 201, after
+
+
+@pytest.mark.timeout(180)
+def test_processes_migrating_at_once_all_succeed(arca, private_pg):
+    dirs = [arca.new_data_dir(f"migrate{i}") for i in range(4)]
+    env = clean_env(arca.base_env(ARCA_DATABASE_URL=private_pg.url))
+    procs = [subprocess.Popen([arca_harness.ARCA_BIN, "migrate", "--data-dir", str(d)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for d in dirs]
+    results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
+    assert all(rc == 0 for rc, _ in results), results
+    out = subprocess.run(["psql", private_pg.url, "-qAt", "-c", "SELECT version FROM schema_migrations ORDER BY 1"],
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["1"], out  # each migration recorded once
+
+
+@pytest.mark.timeout(240)
+def test_two_worker_processes_share_the_queue_and_record_each_upload_once(arca):
+    env_off = arca.base_env(ARCA_SERVE_WORKERS="false")
+    dep = arca.deployment("pg-workers", users=(("alice", False),), env=env_off)
+    ids = []
+    for i in range(60):
+        r = dep.upload_raw("alice", f"shared {i}.txt", f"payload {i}".encode())
+        assert r.status == 202, r
+        ids.append(r.json()["id"])
+    workers = []
+    for n in range(2):
+        log = open(dep.server.log_dir / f"pg-worker-{n}.stderr.log", "wb")
+        w = subprocess.Popen([arca_harness.ARCA_BIN, "worker", "--data-dir", str(dep.server.data_dir)],
+                             stdout=subprocess.DEVNULL, stderr=log,
+                             env=clean_env({**arca_harness.database_env(dep.server.data_dir), **env_off}),
+                             start_new_session=True)
+        arca_harness._ALL_PROCS.append(w)
+        workers.append(w)
+    try:
+        for file_id in ids:
+            dep.wait_for_file("alice", file_id, timeout=30)
+        listed = [f["id"] for f in dep.list_all("alice")]
+        assert sorted(listed) == sorted(ids)  # each exactly once
+        depth = [l for l in dep.server.request("GET", "/metrics").body.decode().splitlines()
+                 if l.startswith("arca_queue_depth ")]
+        assert depth == ["arca_queue_depth 0"], depth
+    finally:
+        for w in workers:
+            w.terminate()
+        for w in workers:
+            assert w.wait(timeout=30) == 0
