@@ -12,6 +12,7 @@
 #include "ports/metadata_store.hpp"
 #include "ports/object_store.hpp"
 #include "ports/token_service.hpp"
+#include "app/user_cache.hpp"
 
 namespace arca {
 
@@ -34,6 +35,7 @@ struct App {
   ContentSniffer& sniffer;
   Clock& clock;
   AppSettings settings;
+  UserCache* users = nullptr;  // optional; when set, Authenticate reads users through it
 };
 
 }  // namespace arca

@@ -32,12 +32,15 @@ Result<IssuedToken> Login(App& app, const std::string& username, const std::stri
 Result<Caller> Authenticate(App& app, std::string_view bearer_token) {
   auto caller = app.tokens.Verify(bearer_token);
   if (!caller.ok()) return caller.status();
+  if (app.users)
+    if (auto cached = app.users->Get(caller->user_id)) return Caller{cached->id, cached->username, cached->is_admin};
   auto user = app.meta.FindUserById(caller->user_id);
   if (!user.ok()) {
     if (user.status().kind() == ErrorKind::kNotFound)
       return Unauthenticated("invalid_token", "the token's user no longer exists");
     return user.status();
   }
+  if (app.users) app.users->Put(*user);
   return Caller{user->id, user->username, user->is_admin};
 }
 

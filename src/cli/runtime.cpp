@@ -116,8 +116,9 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Settings& s) {
   as.presign_ttl = s.presign_ttl;
   as.max_upload = s.max_upload;
   as.login_ttl = s.login_ttl;
+  rt->users = std::make_unique<UserCache>();
   rt->app = std::unique_ptr<App>(new App{*rt->meta, *rt->objects, *rt->bus, *rt->tokens, *rt->passwords,
-                                         *rt->sniffer, *rt->clock, as});
+                                         *rt->sniffer, *rt->clock, as, rt->users.get()});
   return rt;
 }
 

@@ -22,6 +22,7 @@ struct Runtime {
   std::unique_ptr<PasswordHasher> passwords;
   std::unique_ptr<ContentSniffer> sniffer;
   std::unique_ptr<Clock> clock;
+  std::unique_ptr<UserCache> users;
   std::unique_ptr<App> app;
   localfs::LocalFsObjectStore* local_store = nullptr;  // set with file:// storage
   std::string blob_link_secret;                         // with file:// storage

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "app/auth.hpp"
+#include "core/ids.hpp"
 #include "unit/fakes/fake_app.hpp"
 
 namespace arca {
@@ -123,6 +124,42 @@ TEST_F(AuthTest, IssueTokenForAnUnknownUserIsNotFound) {
   auto t = IssueToken(f_.app, "alice", std::chrono::seconds(60), "ci");
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(Authenticate(f_.app, t->token)->user_id, alice_.id);
+}
+
+// The hot read path checks the token's user once per cache lifetime, not on
+// every request; with no lifetime left, every request looks again.
+class CountingUserLookups : public fakes::FakeMetadataStore {
+ public:
+  using FakeMetadataStore::FakeMetadataStore;
+  Result<User> FindUserById(const std::string& id) override {
+    ++lookups;
+    return FakeMetadataStore::FindUserById(id);
+  }
+  int lookups = 0;
+};
+
+TEST_F(AuthTest, UserCacheSavesTheUserLookupOnRepeatedRequests) {
+  CountingUserLookups meta{&f_.log};
+  User bob{NewId(), "bob", "fake-hash$correct horse", true, f_.clock.Now()};
+  ASSERT_TRUE(meta.CreateUser(bob).ok());
+  UserCache cache(std::chrono::seconds(60));
+  App app = f_.Wire(&meta, nullptr, nullptr);
+  app.users = &cache;
+  auto token = f_.tokens.Issue(bob, std::chrono::hours(1), "test");
+  ASSERT_TRUE(token.ok());
+  for (int i = 0; i < 3; ++i) {
+    auto caller = Authenticate(app, token->token);
+    ASSERT_TRUE(caller.ok());
+    EXPECT_EQ(caller->username, "bob");
+    EXPECT_TRUE(caller->is_admin);
+  }
+  EXPECT_EQ(meta.lookups, 1);
+
+  UserCache expired(std::chrono::milliseconds(0));
+  app.users = &expired;
+  ASSERT_TRUE(Authenticate(app, token->token).ok());
+  ASSERT_TRUE(Authenticate(app, token->token).ok());
+  EXPECT_EQ(meta.lookups, 3);
 }
 
 }  // namespace
