@@ -28,7 +28,10 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 
 
 def sh(cmd, **kw):
-    return subprocess.run(cmd, check=True, text=True, capture_output=True, **kw).stdout
+    r = subprocess.run(cmd, text=True, capture_output=True, **kw)
+    if r.returncode != 0:
+        raise SystemExit(f"{cmd[0]} failed ({r.returncode}): {r.stderr.strip()}")
+    return r.stdout
 
 
 def psql(url, sql):
@@ -50,7 +53,7 @@ WITH o AS (SELECT array_agg(id ORDER BY username) AS ids FROM users)
 INSERT INTO files (id, name, extension, folder, project, owner_id, size, content_type, declared_content_type,
                    sha256, description, tags, status, state, bucket, object_key, created_at, updated_at)
 SELECT id, initcap(w) || ' ' || g || '.' || ext, ext, 'folder' || (g % 20), 'project' || (g % 10),
-       o.ids[1 + (g % 1000)], (g * 7919) % 50000000,
+       o.ids[1 + (g % 1000)], (g::bigint * 7919) % 50000000,
        CASE ext WHEN 'pdf' THEN 'application/pdf' WHEN 'png' THEN 'image/png' WHEN 'jpg' THEN 'image/jpeg'
                 WHEN 'txt' THEN 'text/plain' WHEN 'csv' THEN 'text/csv' ELSE 'application/octet-stream' END,
        'application/octet-stream', repeat('a', 64), w || ' do trimestre ' || (g % 4 + 1), ARRAY['t' || (g % 30)],

@@ -15,6 +15,7 @@
 #include "adapters/magic/libmagic_sniffer.hpp"
 #include "adapters/postgres/pg_metadata_store.hpp"
 #include "adapters/postgres/pg_queue.hpp"
+#include "adapters/s3/s3_object_store.hpp"
 #include "adapters/sqlite/sqlite_metadata_store.hpp"
 #include "core/crypto.hpp"
 #include "core/encoding.hpp"
@@ -76,7 +77,6 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Settings& s) {
   auto rt = std::make_unique<Runtime>();
   rt->settings = s;
   if (s.key_layout != "opaque") return NotInThisBuild("key_layout", "the named key layout");
-  if (!s.storage_url.starts_with("file://")) return NotInThisBuild("storage_url", "S3 storage");
   if (s.broker_url != "embedded") return NotInThisBuild("broker_url", "Kafka");
 
   auto secret = LoadOrCreateSecret(s);
@@ -97,14 +97,21 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Settings& s) {
   ARCA_RETURN_IF_ERROR(WithRetry("database", [&] { return rt->meta->Migrate(); }));
   ARCA_RETURN_IF_ERROR(WithRetry("broker", [&] { return rt->bus->Prepare(); }));
 
-  // Download links get their own key, derived so one secret setting suffices.
-  rt->blob_link_secret = HexEncode(HmacSha256(*secret, "arca blob links v1"));
-  std::string public_url = s.public_url.empty() ? "http://" + s.listen : s.public_url;
-  auto store = std::make_unique<localfs::LocalFsObjectStore>(
-      localfs::LocalFsOptions{PathOf(s.storage_url, "file://"), public_url, rt->blob_link_secret});
-  ARCA_RETURN_IF_ERROR(store->Prepare());
-  rt->local_store = store.get();
-  rt->objects = std::move(store);
+  if (s.storage_url.starts_with("s3://")) {
+    auto cfg = s3::ParseStorageUrl(s.storage_url, s.s3_access_key, s.s3_secret_key);
+    if (!cfg.ok()) return cfg.status();
+    rt->objects = std::make_unique<s3::S3ObjectStore>(*cfg, s.max_upload);
+    ARCA_RETURN_IF_ERROR(WithRetry("storage", [&] { return rt->objects->Prepare(); }));
+  } else {
+    // Download links get their own key, derived so one secret setting suffices.
+    rt->blob_link_secret = HexEncode(HmacSha256(*secret, "arca blob links v1"));
+    std::string public_url = s.public_url.empty() ? "http://" + s.listen : s.public_url;
+    auto store = std::make_unique<localfs::LocalFsObjectStore>(
+        localfs::LocalFsOptions{PathOf(s.storage_url, "file://"), public_url, rt->blob_link_secret});
+    ARCA_RETURN_IF_ERROR(store->Prepare());
+    rt->local_store = store.get();
+    rt->objects = std::move(store);
+  }
 
   rt->tokens = std::make_unique<auth::JwtHs256>(*secret);
   rt->passwords = std::make_unique<auth::Argon2PasswordHasher>();
@@ -116,6 +123,7 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Settings& s) {
   as.presign_ttl = s.presign_ttl;
   as.max_upload = s.max_upload;
   as.login_ttl = s.login_ttl;
+  as.topics = s.topics;
   rt->users = std::make_unique<UserCache>();
   rt->app = std::unique_ptr<App>(new App{*rt->meta, *rt->objects, *rt->bus, *rt->tokens, *rt->passwords,
                                          *rt->sniffer, *rt->clock, as, rt->users.get()});

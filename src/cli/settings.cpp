@@ -27,6 +27,16 @@ std::string Duration(std::chrono::seconds& out, const std::string& v) {
   return "";
 }
 
+// Kafka's rules for topic names, so a name that works here works there.
+std::string Topic(std::string& out, const std::string& v) {
+  if (v.empty() || v.size() > 200) return "a topic name has 1 to 200 characters";
+  for (char c : v)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-')
+      return "a topic name uses only letters, digits, '.', '_' and '-'";
+  out = v;
+  return "";
+}
+
 const Field kFields[] = {
     {"listen", [](Settings& s, const std::string& v) -> std::string {
        s.listen = v;
@@ -54,6 +64,14 @@ const Field kFields[] = {
     {"storage_url", [](Settings& s, const std::string& v) -> std::string {
        if (!v.starts_with("file://") && !v.starts_with("s3://")) return "expected file://PATH or s3://BUCKET?endpoint=…";
        s.storage_url = v;
+       return "";
+     }},
+    {"s3_access_key", [](Settings& s, const std::string& v) -> std::string {
+       s.s3_access_key = v;
+       return "";
+     }},
+    {"s3_secret_key", [](Settings& s, const std::string& v) -> std::string {
+       s.s3_secret_key = v;
        return "";
      }},
     {"broker_url", [](Settings& s, const std::string& v) -> std::string {
@@ -92,6 +110,10 @@ const Field kFields[] = {
      }},
     {"serve_workers", [](Settings& s, const std::string& v) { return Bool(s.serve_workers, v); }},
     {"login_ttl", [](Settings& s, const std::string& v) { return Duration(s.login_ttl, v); }},
+    {"topic_uploaded", [](Settings& s, const std::string& v) { return Topic(s.topics.uploaded, v); }},
+    {"topic_delete", [](Settings& s, const std::string& v) { return Topic(s.topics.delete_requested, v); }},
+    {"topic_rename", [](Settings& s, const std::string& v) { return Topic(s.topics.rename_requested, v); }},
+    {"topic_processed", [](Settings& s, const std::string& v) { return Topic(s.topics.processed, v); }},
     {"log_level", [](Settings& s, const std::string& v) -> std::string {
        if (v != "debug" && v != "info" && v != "warn" && v != "error") return "expected debug, info, warn or error";
        s.log_level = v;

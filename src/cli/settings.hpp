@@ -16,6 +16,8 @@ struct Settings {
   std::string data_dir = "./arca-data";
   std::string database_url;  // default sqlite://<data dir>/arca.db
   std::string storage_url;   // default file://<data dir>/objects
+  std::string s3_access_key;  // for s3:// storage
+  std::string s3_secret_key;
   std::string broker_url = "embedded";
   WriteMode write_mode = WriteMode::kAsync;
   std::string key_layout = "opaque";
@@ -26,6 +28,7 @@ struct Settings {
   bool serve_workers = true;
   std::chrono::seconds login_ttl{3600};
   std::string log_level = "info";
+  Topics topics;  // ARCA_TOPIC_UPLOADED, _DELETE, _RENAME, _PROCESSED
 
   std::string listen_host() const;
   unsigned short listen_port() const;

@@ -1,0 +1,297 @@
+#include "adapters/s3/s3_client.hpp"
+
+#include <pugixml.hpp>
+#include <random>
+#include <thread>
+
+#include "core/crypto.hpp"
+#include "core/encoding.hpp"
+#include "core/time.hpp"
+
+namespace arca::s3 {
+namespace {
+
+constexpr std::string_view kEmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+std::string QueryString(const std::vector<std::pair<std::string, std::string>>& query) {
+  std::string out;
+  for (auto& [k, v] : query) {
+    if (!out.empty()) out += "&";
+    out += PercentEncode(k) + "=" + PercentEncode(v);
+  }
+  return out;
+}
+
+// "<Error><Code>NoSuchKey</Code><Message>…</Message></Error>" -> "NoSuchKey: …"
+std::string S3ErrorText(const HttpResponse& r) {
+  pugi::xml_document doc;
+  if (doc.load_buffer(r.body.data(), r.body.size())) {
+    auto err = doc.child("Error");
+    if (err) return std::string(err.child_value("Code")) + ": " + err.child_value("Message");
+  }
+  return "HTTP " + std::to_string(r.status);
+}
+
+bool Retryable(const HttpResponse& r) {
+  return r.status >= 500 || r.status == 429 || S3ErrorText(r).starts_with("SlowDown");
+}
+
+Status FromResponse(const HttpResponse& r, const std::string& what) {
+  std::string text = what + ": " + S3ErrorText(r);
+  if (r.status == 404) return NotFound("object_not_found", text);
+  if (Retryable(r)) return Unavailable("storage_unavailable", text);
+  if (r.status == 403) return Internal("storage_denied", text);
+  return Internal("storage_error", text);
+}
+
+std::string Unquote(std::string etag) {
+  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') etag = etag.substr(1, etag.size() - 2);
+  return etag;
+}
+
+HeaderList MetaHeaders(const ObjectMeta& meta) {
+  HeaderList h;
+  for (auto& [k, v] : meta) h.emplace_back("x-amz-meta-" + k, v);
+  return h;
+}
+
+}  // namespace
+
+Result<S3Config> ParseStorageUrl(const std::string& url, const std::string& access_key, const std::string& secret_key) {
+  auto bad = [](const std::string& why) { return InvalidArgument("invalid_setting", "setting storage_url: " + why); };
+  if (!url.starts_with("s3://")) return bad("expected s3://BUCKET?endpoint=…");
+  std::string rest = url.substr(5);
+  size_t q = rest.find('?');
+  S3Config cfg;
+  cfg.bucket = rest.substr(0, q);
+  if (cfg.bucket.empty()) return bad("no bucket name");
+  std::map<std::string, std::string> params;
+  if (q != std::string::npos) {
+    std::string query = rest.substr(q + 1);
+    size_t start = 0;
+    while (start < query.size()) {
+      size_t amp = query.find('&', start);
+      if (amp == std::string::npos) amp = query.size();
+      std::string pair = query.substr(start, amp - start);
+      size_t eq = pair.find('=');
+      std::string k = pair.substr(0, eq), v = eq == std::string::npos ? "" : pair.substr(eq + 1);
+      params[k] = PercentDecode(v).value_or(v);
+      start = amp + 1;
+    }
+  }
+  for (auto& [k, v] : params)
+    if (k != "endpoint" && k != "region" && k != "addressing" && k != "verify_tls") return bad("unknown parameter " + k);
+  std::string endpoint = params.count("endpoint") ? params["endpoint"] : "https://s3.amazonaws.com";
+  if (endpoint.starts_with("https://")) {
+    cfg.endpoint.tls = true;
+    endpoint = endpoint.substr(8);
+  } else if (endpoint.starts_with("http://")) {
+    endpoint = endpoint.substr(7);
+  } else {
+    return bad("endpoint must start with http:// or https://");
+  }
+  while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
+  size_t colon = endpoint.rfind(':');
+  cfg.endpoint.port = cfg.endpoint.tls ? 443 : 80;
+  cfg.endpoint.host = endpoint;
+  if (colon != std::string::npos && endpoint.find(']') == std::string::npos) {
+    cfg.endpoint.host = endpoint.substr(0, colon);
+    try {
+      int port = std::stoi(endpoint.substr(colon + 1));
+      if (port <= 0 || port > 65535) return bad("endpoint port out of range");
+      cfg.endpoint.port = static_cast<unsigned short>(port);
+    } catch (...) {
+      return bad("endpoint port is not a number");
+    }
+  }
+  if (cfg.endpoint.host.empty()) return bad("endpoint has no host");
+  if (params.count("region")) cfg.region = params["region"];
+  if (params.count("addressing")) {
+    if (params["addressing"] != "path" && params["addressing"] != "virtual") return bad("addressing is path or virtual");
+    cfg.path_style = params["addressing"] == "path";
+  }
+  if (params.count("verify_tls")) cfg.verify_tls = params["verify_tls"] != "false";
+  if (access_key.empty() || secret_key.empty())
+    return InvalidArgument("invalid_setting", "setting s3_access_key/s3_secret_key: both are required for s3:// storage");
+  cfg.credentials = Credentials{access_key, secret_key, ""};
+  return cfg;
+}
+
+S3Client::S3Client(S3Config cfg) : cfg_(std::move(cfg)), http_(HostFor(), cfg_.timeout, cfg_.verify_tls) {}
+
+Endpoint S3Client::HostFor() const {
+  Endpoint ep = cfg_.endpoint;
+  if (!cfg_.path_style) ep.host = cfg_.bucket + "." + ep.host;
+  return ep;
+}
+
+std::string S3Client::PathFor(const std::string& key) const {
+  std::string path = cfg_.path_style ? "/" + cfg_.bucket : "";
+  if (!key.empty()) path += "/" + key;
+  if (path.empty()) path = "/";
+  return path;
+}
+
+Result<HttpResponse> S3Client::Send(const Call& call) {
+  static thread_local std::mt19937 rng{std::random_device{}()};
+  const std::string path = PathFor(call.key);
+  std::string target = EncodePath(path);
+  const std::string query = QueryString(call.query);
+  if (!query.empty()) target += "?" + query;
+  Status last = Unavailable("storage_unreachable", "no attempt made");
+  for (int attempt = 0; attempt < cfg_.max_attempts; ++attempt) {
+    if (attempt > 0) {
+      // Full jitter: spread retries of many uploads instead of syncing them.
+      int cap = std::min(100 << attempt, 5000);
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(cap / 2, cap)(rng)));
+    }
+    Request req{call.method, path, call.query, call.headers, ""};
+    req.headers.emplace_back("host", http_.endpoint().HostHeader());
+    // Part bodies are not hashed a second time: TLS (or the loopback) protects
+    // them in transit, and Arca keeps its own SHA-256 of every file.
+    req.payload_sha256 = call.body.empty() ? std::string(kEmptySha256) : "UNSIGNED-PAYLOAD";
+    SignParams sp;
+    sp.region = cfg_.region;
+    sp.now = NowMicros();
+    sp.sign_body = true;
+    HeaderList headers = call.headers;
+    for (auto& h : SignHeaders(req, cfg_.credentials, sp)) headers.push_back(h);
+    auto res = http_.Send(HttpRequest{call.method, target, headers, call.body}, call.max_body);
+    if (!res.ok()) {
+      last = res.status();
+      continue;  // dropped connection or timeout: try again
+    }
+    if (res->status >= 200 && res->status < 300) return res;
+    Status st = FromResponse(*res, call.method + " " + path);
+    if (!st.retryable()) return st;
+    last = st;
+  }
+  return last;
+}
+
+Status S3Client::HeadBucket() {
+  auto r = Send({"HEAD", "", {}, {}, {}});
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+Status S3Client::CreateBucket() {
+  std::string body;
+  if (cfg_.region != "us-east-1")
+    body = "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><LocationConstraint>" +
+           cfg_.region + "</LocationConstraint></CreateBucketConfiguration>";
+  auto r = Send({"PUT", "", {}, {}, body});
+  if (!r.ok() && r.status().message().find("BucketAlreadyOwnedByYou") != std::string::npos) return Status::Ok();
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+Status S3Client::PutObject(const std::string& key, std::string_view body, const ObjectMeta& meta) {
+  auto r = Send({"PUT", key, {}, MetaHeaders(meta), body});
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+Result<std::string> S3Client::CreateMultipartUpload(const std::string& key, const ObjectMeta& meta) {
+  auto r = Send({"POST", key, {{"uploads", ""}}, MetaHeaders(meta), {}});
+  if (!r.ok()) return r.status();
+  pugi::xml_document doc;
+  doc.load_buffer(r->body.data(), r->body.size());
+  std::string id = doc.child("InitiateMultipartUploadResult").child_value("UploadId");
+  if (id.empty()) return Internal("storage_error", "CreateMultipartUpload answered without an UploadId");
+  return id;
+}
+
+Result<std::string> S3Client::UploadPart(const std::string& key, const std::string& upload_id, int part,
+                                         std::string_view body) {
+  auto r = Send({"PUT", key, {{"partNumber", std::to_string(part)}, {"uploadId", upload_id}}, {}, body});
+  if (!r.ok()) return r.status();
+  std::string etag = r->Header("ETag");
+  if (etag.empty()) return Internal("storage_error", "UploadPart answered without an ETag");
+  return etag;
+}
+
+Status S3Client::CompleteMultipartUpload(const std::string& key, const std::string& upload_id,
+                                         const std::vector<std::string>& etags) {
+  std::string body = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
+  for (size_t i = 0; i < etags.size(); ++i)
+    body += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" + etags[i] + "</ETag></Part>";
+  body += "</CompleteMultipartUpload>";
+  auto r = Send({"POST", key, {{"uploadId", upload_id}}, {{"Content-Type", "application/xml"}}, body});
+  if (!r.ok()) return r.status();
+  // S3 may answer 200 with an <Error> body when completion fails late.
+  if (r->body.find("<Error>") != std::string::npos) return FromResponse(HttpResponse{500, {}, r->body}, "complete");
+  return Status::Ok();
+}
+
+Status S3Client::AbortMultipartUpload(const std::string& key, const std::string& upload_id) {
+  auto r = Send({"DELETE", key, {{"uploadId", upload_id}}, {}, {}});
+  if (!r.ok() && r.status().kind() != ErrorKind::kNotFound) return r.status();
+  return Status::Ok();
+}
+
+Result<ObjectInfo> S3Client::HeadObject(const std::string& key) {
+  auto r = Send({"HEAD", key, {}, {}, {}});
+  if (!r.ok()) return r.status();
+  ObjectInfo info;
+  info.key = key;
+  info.size = std::stoll(r->Header("Content-Length").empty() ? "0" : r->Header("Content-Length"));
+  info.etag = Unquote(r->Header("ETag"));
+  for (auto& [k, v] : r->headers) {
+    std::string lower = k;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower.starts_with("x-amz-meta-")) info.meta[lower.substr(11)] = v;
+  }
+  return info;
+}
+
+Result<std::string> S3Client::GetObjectRange(const std::string& key, std::int64_t first, std::int64_t length) {
+  if (length == 0) return std::string();
+  Call c{"GET", key, {}, {{"Range", "bytes=" + std::to_string(first) + "-" + std::to_string(first + length - 1)}}, {}};
+  c.max_body = static_cast<size_t>(length) + 1024;
+  auto r = Send(c);
+  if (!r.ok()) return r.status();
+  return std::move(r->body);
+}
+
+Status S3Client::DeleteObject(const std::string& key) {
+  auto r = Send({"DELETE", key, {}, {}, {}});
+  if (!r.ok() && r.status().kind() != ErrorKind::kNotFound) return r.status();
+  return Status::Ok();
+}
+
+Status S3Client::CopyObject(const std::string& from_key, const std::string& to_key) {
+  auto r = Send({"PUT", to_key, {}, {{"x-amz-copy-source", EncodePath("/" + cfg_.bucket + "/" + from_key)}}, {}});
+  if (!r.ok()) return r.status();
+  if (r->body.find("<Error>") != std::string::npos) return FromResponse(HttpResponse{500, {}, r->body}, "copy");
+  return Status::Ok();
+}
+
+Result<ListPage> S3Client::ListObjects(const std::string& prefix, const std::optional<std::string>& token,
+                                       int max_keys) {
+  Call c{"GET", "", {{"list-type", "2"}, {"prefix", prefix}, {"max-keys", std::to_string(max_keys)}}, {}, {}};
+  if (token) c.query.emplace_back("continuation-token", *token);
+  c.max_body = 16 << 20;
+  auto r = Send(c);
+  if (!r.ok()) return r.status();
+  pugi::xml_document doc;
+  if (!doc.load_buffer(r->body.data(), r->body.size())) return Internal("storage_error", "unreadable listing");
+  auto root = doc.child("ListBucketResult");
+  ListPage page;
+  for (auto item : root.children("Contents"))
+    page.objects.push_back({item.child_value("Key"), std::stoll(item.child_value("Size")), Unquote(item.child_value("ETag"))});
+  if (std::string(root.child_value("IsTruncated")) == "true") page.next_token = root.child_value("NextContinuationToken");
+  return page;
+}
+
+std::string S3Client::PresignGet(const std::string& key,
+                                 const std::vector<std::pair<std::string, std::string>>& response,
+                                 std::chrono::seconds ttl, Micros now) const {
+  const std::string path = PathFor(key);
+  Request req{"GET", path, response, {{"host", http_.endpoint().HostHeader()}}, "UNSIGNED-PAYLOAD"};
+  SignParams sp;
+  sp.region = cfg_.region;
+  sp.now = now;
+  const Endpoint& ep = http_.endpoint();
+  return std::string(ep.tls ? "https://" : "http://") + ep.HostHeader() + EncodePath(path) + "?" +
+         PresignQuery(req, cfg_.credentials, sp, ttl);
+}
+
+}  // namespace arca::s3

@@ -1,0 +1,84 @@
+// The S3 calls Arca needs, on our own HTTP client and SigV4 signer: objects,
+// multipart uploads, listing, copies and presigned GETs. Retries with
+// jittered backoff on 5xx, SlowDown and dropped connections; every failure
+// says whether a retry can help (Status::retryable()).
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+
+#include "adapters/s3/http_client.hpp"
+#include "adapters/s3/sigv4_signer.hpp"
+#include "ports/object_store.hpp"
+
+namespace arca::s3 {
+
+struct S3Config {
+  std::string bucket;
+  Endpoint endpoint;
+  std::string region = "us-east-1";
+  bool path_style = true;  // http://host/bucket/key; false: http://bucket.host/key
+  Credentials credentials;
+  std::chrono::seconds timeout{60};
+  int max_attempts = 4;
+  bool verify_tls = true;
+};
+
+// s3://BUCKET?endpoint=http://host:port&region=us-east-1[&addressing=path|virtual][&verify_tls=false]
+Result<S3Config> ParseStorageUrl(const std::string& url, const std::string& access_key, const std::string& secret_key);
+
+struct ListedObject {
+  std::string key;
+  std::int64_t size = 0;
+  std::string etag;
+};
+struct ListPage {
+  std::vector<ListedObject> objects;
+  std::optional<std::string> next_token;
+};
+
+class S3Client {
+ public:
+  explicit S3Client(S3Config cfg);
+  const S3Config& config() const { return cfg_; }
+
+  Status HeadBucket();
+  Status CreateBucket();
+  Status PutObject(const std::string& key, std::string_view body, const ObjectMeta& meta);
+  Result<std::string> CreateMultipartUpload(const std::string& key, const ObjectMeta& meta);  // upload id
+  Result<std::string> UploadPart(const std::string& key, const std::string& upload_id, int part,
+                                 std::string_view body);  // ETag
+  Status CompleteMultipartUpload(const std::string& key, const std::string& upload_id,
+                                 const std::vector<std::string>& etags);
+  Status AbortMultipartUpload(const std::string& key, const std::string& upload_id);
+  Result<ObjectInfo> HeadObject(const std::string& key);
+  // Reads [first, first+length) into memory; for bounded reads only.
+  Result<std::string> GetObjectRange(const std::string& key, std::int64_t first, std::int64_t length);
+  Status DeleteObject(const std::string& key);  // absent objects are a success
+  Status CopyObject(const std::string& from_key, const std::string& to_key);
+  Result<ListPage> ListObjects(const std::string& prefix, const std::optional<std::string>& token, int max_keys);
+  // A GET anyone can use until it expires; `response` holds response-* overrides.
+  std::string PresignGet(const std::string& key, const std::vector<std::pair<std::string, std::string>>& response,
+                         std::chrono::seconds ttl, Micros now) const;
+
+ private:
+  struct Call {
+    std::string method;
+    std::string key;  // "" for bucket calls
+    std::vector<std::pair<std::string, std::string>> query;
+    HeaderList headers;
+    std::string_view body;
+    size_t max_body = 1 << 20;
+  };
+  // Signs and sends, retrying what may succeed later. Non-2xx answers
+  // become a Status with the S3 error code in the message.
+  Result<HttpResponse> Send(const Call& call);
+  Endpoint HostFor() const;
+  std::string PathFor(const std::string& key) const;
+
+  S3Config cfg_;
+  HttpClient http_;
+};
+
+}  // namespace arca::s3

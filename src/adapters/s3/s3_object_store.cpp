@@ -1,0 +1,154 @@
+#include "adapters/s3/s3_object_store.hpp"
+
+#include <cstring>
+
+#include "core/names.hpp"
+#include "core/time.hpp"
+
+namespace arca::s3 {
+namespace {
+
+constexpr size_t kMinPart = 8u << 20;
+constexpr size_t kMaxParts = 9000;  // below S3's 10,000, with room to spare
+
+class S3Writer : public ObjectWriter {
+ public:
+  S3Writer(S3Client& c, std::string key, ObjectMeta meta, size_t part_size)
+      : c_(c), key_(std::move(key)), meta_(std::move(meta)), part_size_(part_size) {
+    part_.reserve(part_size_);
+  }
+  ~S3Writer() override { Abort(); }
+
+  Status Write(std::string_view bytes) override {
+    if (done_) return Internal("storage_closed", "write to a closed object");
+    while (!bytes.empty()) {
+      size_t take = std::min(bytes.size(), part_size_ - part_.size());
+      part_.append(bytes.substr(0, take));
+      bytes.remove_prefix(take);
+      size_ += static_cast<std::int64_t>(take);
+      if (part_.size() == part_size_) ARCA_RETURN_IF_ERROR(FlushPart());
+    }
+    return Status::Ok();
+  }
+
+  Result<ObjectInfo> Commit() override {
+    if (done_) return Internal("storage_closed", "commit of a closed object");
+    if (upload_id_.empty()) {
+      // Fits in one part: one request, no multipart bookkeeping.
+      ARCA_RETURN_IF_ERROR(c_.PutObject(key_, part_, meta_));
+    } else {
+      if (!part_.empty()) ARCA_RETURN_IF_ERROR(FlushPart());
+      ARCA_RETURN_IF_ERROR(c_.CompleteMultipartUpload(key_, upload_id_, etags_));
+    }
+    done_ = true;
+    committed_ = true;
+    std::string().swap(part_);
+    return ObjectInfo{key_, size_, "", meta_};
+  }
+
+  void Abort() override {
+    if (committed_ || aborted_) return;
+    aborted_ = true;
+    done_ = true;
+    // An abandoned multipart upload keeps its parts (and their cost) until
+    // aborted; the reconciler catches any abort that fails here.
+    if (!upload_id_.empty()) (void)c_.AbortMultipartUpload(key_, upload_id_);
+    std::string().swap(part_);
+  }
+
+ private:
+  Status FlushPart() {
+    if (upload_id_.empty()) {
+      auto id = c_.CreateMultipartUpload(key_, meta_);
+      if (!id.ok()) return id.status();
+      upload_id_ = *id;
+    }
+    auto etag = c_.UploadPart(key_, upload_id_, static_cast<int>(etags_.size() + 1), part_);
+    if (!etag.ok()) return etag.status();
+    etags_.push_back(*etag);
+    part_.clear();
+    return Status::Ok();
+  }
+
+  S3Client& c_;
+  std::string key_;
+  ObjectMeta meta_;
+  size_t part_size_;
+  std::string part_;
+  std::string upload_id_;
+  std::vector<std::string> etags_;
+  std::int64_t size_ = 0;
+  bool done_ = false, committed_ = false, aborted_ = false;
+};
+
+// Reads a range in bounded chunks, one GET per chunk.
+class S3Reader : public ObjectReader {
+ public:
+  S3Reader(S3Client& c, std::string key, std::int64_t first, std::int64_t length)
+      : c_(c), key_(std::move(key)), next_(first), left_(length) {}
+  Result<size_t> Read(char* buf, size_t max) override {
+    if (pos_ == chunk_.size()) {
+      if (left_ == 0) return size_t{0};
+      std::int64_t n = std::min<std::int64_t>(left_, 8 << 20);
+      auto got = c_.GetObjectRange(key_, next_, n);
+      if (!got.ok()) return got.status();
+      chunk_ = std::move(got).value();
+      if (chunk_.empty()) return Unavailable("storage_error", "the object ended early");
+      pos_ = 0;
+      next_ += static_cast<std::int64_t>(chunk_.size());
+      left_ -= static_cast<std::int64_t>(chunk_.size());
+    }
+    size_t n = std::min(max, chunk_.size() - pos_);
+    std::memcpy(buf, chunk_.data() + pos_, n);
+    pos_ += n;
+    return n;
+  }
+
+ private:
+  S3Client& c_;
+  std::string key_;
+  std::int64_t next_, left_;
+  std::string chunk_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+S3ObjectStore::S3ObjectStore(S3Config cfg, std::uint64_t max_object)
+    : client_(std::move(cfg)),
+      part_size_(std::max<size_t>(kMinPart, ((max_object / kMaxParts + (1u << 20) - 1) >> 20) << 20)) {}
+
+Status S3ObjectStore::Prepare() {
+  Status st = client_.HeadBucket();
+  if (st.kind() == ErrorKind::kNotFound) return client_.CreateBucket();
+  return st;
+}
+
+Status S3ObjectStore::Ping() { return client_.HeadBucket(); }
+
+Result<std::unique_ptr<ObjectWriter>> S3ObjectStore::BeginPut(const std::string& key, const ObjectMeta& meta) {
+  return std::unique_ptr<ObjectWriter>(new S3Writer(client_, key, meta, part_size_));
+}
+
+Result<ObjectInfo> S3ObjectStore::Head(const std::string& key) { return client_.HeadObject(key); }
+
+Result<std::unique_ptr<ObjectReader>> S3ObjectStore::Get(const std::string& key, std::optional<ByteRange> range) {
+  auto info = client_.HeadObject(key);
+  if (!info.ok()) return info.status();
+  ByteRange r = range.value_or(ByteRange{0, info->size});
+  if (r.first < 0 || r.length < 0 || r.first + r.length > info->size)
+    return InvalidArgument("invalid_range", "range outside the object");
+  return std::unique_ptr<ObjectReader>(new S3Reader(client_, key, r.first, r.length));
+}
+
+Status S3ObjectStore::Delete(const std::string& key) { return client_.DeleteObject(key); }
+
+Result<PresignedLink> S3ObjectStore::PresignGet(const std::string& key, const DownloadOptions& opts) {
+  const Micros now = NowMicros();
+  std::vector<std::pair<std::string, std::string>> response{
+      {"response-content-disposition", ContentDispositionAttachment(opts.filename)}};
+  if (!opts.content_type.empty()) response.emplace_back("response-content-type", opts.content_type);
+  return PresignedLink{client_.PresignGet(key, response, opts.ttl, now), now / 1000000 + opts.ttl.count()};
+}
+
+}  // namespace arca::s3

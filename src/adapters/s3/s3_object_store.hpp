@@ -1,0 +1,35 @@
+// ObjectStore on any S3 API server (MinIO, AWS S3, Ceph RGW, versitygw).
+// Uploads stream into multipart parts (one part in memory per upload);
+// small files go up in one PutObject. Downloads are presigned GETs straight
+// to the store.
+#pragma once
+
+#include "adapters/s3/s3_client.hpp"
+#include "ports/object_store.hpp"
+
+namespace arca::s3 {
+
+class S3ObjectStore : public ObjectStore {
+ public:
+  // `max_object` sizes the parts so the largest allowed upload fits S3's
+  // 10,000-part limit; parts are never under 8 MiB.
+  S3ObjectStore(S3Config cfg, std::uint64_t max_object);
+
+  Status Prepare() override;
+  Status Ping() override;
+  std::string Bucket() const override { return client_.config().bucket; }
+  Result<std::unique_ptr<ObjectWriter>> BeginPut(const std::string& key, const ObjectMeta& meta) override;
+  Result<ObjectInfo> Head(const std::string& key) override;
+  Result<std::unique_ptr<ObjectReader>> Get(const std::string& key, std::optional<ByteRange> range) override;
+  Status Delete(const std::string& key) override;
+  Result<PresignedLink> PresignGet(const std::string& key, const DownloadOptions& opts) override;
+
+  S3Client& client() { return client_; }
+  size_t part_size() const { return part_size_; }
+
+ private:
+  S3Client client_;
+  size_t part_size_;
+};
+
+}  // namespace arca::s3
