@@ -264,6 +264,21 @@ Status S3Client::CopyObject(const std::string& from_key, const std::string& to_k
   return Status::Ok();
 }
 
+Result<int> S3Client::CountMultipartUploads(const std::string& prefix) {
+  Call c{"GET", "", {{"uploads", ""}, {"prefix", prefix}}, {}, {}};
+  c.max_body = 16 << 20;
+  auto r = Send(c);
+  if (!r.ok()) return r.status();
+  pugi::xml_document doc;
+  if (!doc.load_buffer(r->body.data(), r->body.size())) return Internal("storage_error", "unreadable upload list");
+  int n = 0;
+  for (auto u : doc.child("ListMultipartUploadsResult").children("Upload")) {
+    (void)u;
+    ++n;
+  }
+  return n;
+}
+
 Result<ListPage> S3Client::ListObjects(const std::string& prefix, const std::optional<std::string>& token,
                                        int max_keys) {
   Call c{"GET", "", {{"list-type", "2"}, {"prefix", prefix}, {"max-keys", std::to_string(max_keys)}}, {}, {}};

@@ -57,6 +57,8 @@ class S3Client {
   Result<std::string> GetObjectRange(const std::string& key, std::int64_t first, std::int64_t length);
   Status DeleteObject(const std::string& key);  // absent objects are a success
   Status CopyObject(const std::string& from_key, const std::string& to_key);
+  // Multipart uploads started and neither completed nor aborted.
+  Result<int> CountMultipartUploads(const std::string& prefix);
   Result<ListPage> ListObjects(const std::string& prefix, const std::optional<std::string>& token, int max_keys);
   // A GET anyone can use until it expires; `response` holds response-* overrides.
   std::string PresignGet(const std::string& key, const std::vector<std::pair<std::string, std::string>>& response,

@@ -1,0 +1,192 @@
+"""Arca on a real S3 server (versitygw from scripts/services): uploads stream
+into the bucket, downloads are presigned links straight to the store, and
+nothing is left behind when an upload fails.
+
+Runs when ARCA_TEST_STORAGE_URL names an S3 server (scripts/test sets it).
+Each test gets a bucket of its own; Arca creates it at start-up.
+"""
+
+import hashlib
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.parse
+import uuid
+
+import pytest
+
+from arca_harness import fetch_url, send_streaming
+
+STORAGE = os.environ.get("ARCA_TEST_STORAGE_URL", "")
+ACCESS = os.environ.get("ARCA_TEST_S3_ACCESS_KEY", "")
+SECRET = os.environ.get("ARCA_TEST_S3_SECRET_KEY", "")
+MiB = 1024 * 1024
+
+pytestmark = pytest.mark.skipif(not STORAGE, reason="ARCA_TEST_STORAGE_URL is not set")
+
+
+def endpoint():
+    return urllib.parse.parse_qs(STORAGE.split("?", 1)[1])["endpoint"][0]
+
+
+def s3(method, path, *extra):
+    """A request signed by curl's own SigV4 implementation: an independent check of what is in the bucket."""
+    r = subprocess.run(["curl", "-s", "-X", method, "--aws-sigv4", "aws:amz:us-east-1:s3",
+                        "--user", f"{ACCESS}:{SECRET}", "-D", "-", *extra, endpoint() + path],
+                       capture_output=True, timeout=60)
+    head, _, body = r.stdout.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/") else 0
+    return status, head.decode("latin-1"), body
+
+
+def keys_in(bucket):
+    status, _, body = s3("GET", f"/{bucket}?list-type=2")
+    assert status == 200, body
+    return re.findall(r"<Key>([^<]+)</Key>", body.decode())
+
+
+def open_multipart_uploads(bucket):
+    status, _, body = s3("GET", f"/{bucket}?uploads")
+    assert status == 200, body
+    return body.decode().count("<Upload>")
+
+
+@pytest.fixture
+def on_s3(arca):
+    bucket = "it-" + uuid.uuid4().hex[:12]
+    url = f"s3://{bucket}?" + STORAGE.split("?", 1)[1]
+    env = arca.base_env(ARCA_STORAGE_URL=url, ARCA_S3_ACCESS_KEY=ACCESS, ARCA_S3_SECRET_KEY=SECRET,
+                        ARCA_PRESIGN_TTL="2s")
+    dep = arca.deployment("s3", users=(("alice", False), ("bob", False)), env=env)
+    dep.bucket = bucket
+    return dep
+
+
+def test_bucket_is_created_at_start_and_readyz_reports_the_store(on_s3):
+    assert s3("HEAD", f"/{on_s3.bucket}")[0] == 200
+    r = on_s3.server.request("GET", "/readyz")
+    assert r.status == 200 and r.json()["checks"]["storage"] == "ok", r
+
+
+def test_upload_lands_in_the_bucket_with_its_own_facts_as_metadata(on_s3):
+    body = os.urandom(20 * MiB + 7)  # several multipart parts
+    r = on_s3.upload_raw("alice", "relatório final.bin", body)
+    assert r.status == 202, r
+    rec = on_s3.wait_for_file("alice", r.json()["id"])
+    assert rec["sha256"] == hashlib.sha256(body).hexdigest() and rec["size"] == len(body)
+    keys = keys_in(on_s3.bucket)
+    assert len(keys) == 1 and rec["id"] in keys[0] and "relat" not in keys[0]  # key from the id, never the name
+    status, head, _ = s3("HEAD", f"/{on_s3.bucket}/{keys[0]}")
+    assert status == 200
+    meta = {k.lower(): v.strip() for k, v in (l.split(":", 1) for l in head.splitlines()[1:] if ":" in l)}
+    assert meta["content-length"] == str(len(body))
+    assert meta["x-amz-meta-arca-id"] == rec["id"]
+    assert meta["x-amz-meta-arca-owner"] == rec["owner"]["id"]
+    assert urllib.parse.unquote(meta["x-amz-meta-arca-name"]) == "relatório final.bin"
+    assert open_multipart_uploads(on_s3.bucket) == 0
+
+
+def test_download_is_a_presigned_link_straight_to_the_store(on_s3):
+    pdf = b"%PDF-1.4\n" + os.urandom(3000)
+    r = on_s3.upload_raw("alice", "relatório final.pdf", pdf)
+    fid = r.json()["id"]
+    on_s3.wait_for_file("alice", fid)
+    link = on_s3.call("GET", f"/api/files/{fid}/download", "alice")
+    assert link.status == 200, link
+    url = link.json()["url"]
+    assert url.startswith(endpoint() + "/"), url  # the store, not Arca
+    assert "X-Amz-Signature=" in url
+    got = fetch_url(url)
+    assert got.status == 200, got
+    assert got.body == pdf
+    assert "filename*=UTF-8''relat%C3%B3rio%20final.pdf" in got.header("Content-Disposition")
+    assert got.header("Content-Disposition").startswith("attachment")
+    assert got.header("Content-Type") == "application/pdf"
+    ranged = fetch_url(url, headers={"Range": "bytes=0-8"})
+    assert ranged.status == 206 and ranged.body == pdf[:9]
+
+
+def test_expired_link_is_refused_by_the_store(on_s3):
+    r = on_s3.upload_raw("alice", "short-lived.txt", b"soon gone")
+    fid = r.json()["id"]
+    on_s3.wait_for_file("alice", fid)
+    url = on_s3.call("GET", f"/api/files/{fid}/download", "alice").json()["url"]
+    assert fetch_url(url).status == 200
+    time.sleep(3.5)  # ARCA_PRESIGN_TTL=2s
+    assert fetch_url(url).status == 403
+
+
+def test_tampered_link_is_refused_by_the_store(on_s3):
+    r = on_s3.upload_raw("alice", "a.txt", b"secret-ish")
+    fid = r.json()["id"]
+    on_s3.wait_for_file("alice", fid)
+    url = on_s3.call("GET", f"/api/files/{fid}/download", "alice").json()["url"]
+    forged = url.replace("attachment", "inline")
+    assert forged != url
+    assert fetch_url(forged).status == 403
+
+
+def test_upload_cut_off_midway_leaves_nothing_in_the_bucket(on_s3):
+    total = 40 * MiB
+    head = (f"POST /api/files HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Bearer {on_s3.token('alice')}\r\nX-File-Name: cut.bin\r\n"
+            f"Content-Length: {total}\r\n\r\n").encode()
+    with socket.create_connection(("127.0.0.1", on_s3.server.port), timeout=30) as sock:
+        sock.sendall(head)
+        for _ in range(20):  # half of it (two and a half parts), then the client goes away
+            sock.sendall(os.urandom(MiB))
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and (keys_in(on_s3.bucket) or open_multipart_uploads(on_s3.bucket)):
+        time.sleep(0.2)
+    assert keys_in(on_s3.bucket) == []
+    assert open_multipart_uploads(on_s3.bucket) == 0
+    assert on_s3.list_all("alice") == []
+    assert on_s3.server.request("GET", "/healthz").status == 200
+
+
+def test_upload_over_the_limit_leaves_nothing_in_the_bucket(arca):
+    bucket = "it-" + uuid.uuid4().hex[:12]
+    env = arca.base_env(ARCA_STORAGE_URL=f"s3://{bucket}?" + STORAGE.split("?", 1)[1], ARCA_S3_ACCESS_KEY=ACCESS,
+                        ARCA_S3_SECRET_KEY=SECRET, ARCA_MAX_UPLOAD="12MiB")
+    dep = arca.deployment("s3limit", users=(("alice", False),), env=env)
+    r = dep.upload_raw("alice", "big.bin", os.urandom(20 * MiB), chunked=True)
+    assert r.status == 413 and r.json()["code"] == "upload_too_large", r
+    assert keys_in(bucket) == [] and open_multipart_uploads(bucket) == 0
+
+
+def test_delete_removes_the_object_from_the_bucket(on_s3):
+    r = on_s3.upload_raw("alice", "bye.txt", b"bye")
+    fid = r.json()["id"]
+    on_s3.wait_for_file("alice", fid)
+    assert len(keys_in(on_s3.bucket)) == 1
+    assert on_s3.call("DELETE", f"/api/files/{fid}", "alice").status == 202
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and keys_in(on_s3.bucket):
+        time.sleep(0.1)
+    assert keys_in(on_s3.bucket) == []
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.skipif(os.environ.get("ARCA_SKIP_BIG") == "1", reason="ARCA_SKIP_BIG=1")
+def test_one_gib_upload_streams_into_the_bucket(on_s3):
+    digest = hashlib.sha256()
+    block = os.urandom(MiB)
+
+    def chunks():
+        for i in range(1024):
+            c = i.to_bytes(8, "big") + block[8:]
+            digest.update(c)
+            yield c
+
+    head = (f"POST /api/files HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Bearer {on_s3.token('alice')}\r\nX-File-Name: one-gib.bin\r\n"
+            f"Content-Length: {1024 * MiB}\r\n\r\n").encode()
+    resp, err = send_streaming("127.0.0.1", on_s3.server.port, head, chunks(), timeout=240)
+    assert resp is not None and resp.status == 202, (resp, err)
+    rec = on_s3.wait_for_file("alice", resp.json()["id"], timeout=60)
+    assert rec["size"] == 1024 * MiB and rec["sha256"] == digest.hexdigest()
+    key = keys_in(on_s3.bucket)[0]
+    status, head_text, _ = s3("HEAD", f"/{on_s3.bucket}/{key}")
+    assert status == 200 and f"content-length: {1024 * MiB}" in head_text.lower()
