@@ -433,7 +433,9 @@ TEST(SigV4S3, PutObjectExample) {
   const Request r{"PUT",
                   "/test$file.text",
                   {},
-                  {{"Host", kHost}, {"Date", "Fri, 24 May 2013 00:00:00 GMT"}, {"x-amz-storage-class", "REDUCED_REDUNDANCY"}},
+                  {{"Host", kHost},
+                   {"Date", "Fri, 24 May 2013 00:00:00 GMT"},
+                   {"x-amz-storage-class", "REDUCED_REDUNDANCY"}},
                   Sha256Hex("Welcome to Amazon S3.")};
   const Pairs added = SignHeaders(r, kS3Creds, S3Params());
   EXPECT_NE(HeaderValue(added, "authorization")

@@ -1,6 +1,7 @@
 #include "adapters/s3/s3_object_store.hpp"
 
 #include <cstring>
+#include <future>
 
 #include "core/names.hpp"
 #include "core/time.hpp"
@@ -38,6 +39,7 @@ class S3Writer : public ObjectWriter {
       ARCA_RETURN_IF_ERROR(c_.PutObject(key_, part_, meta_));
     } else {
       if (!part_.empty()) ARCA_RETURN_IF_ERROR(FlushPart());
+      ARCA_RETURN_IF_ERROR(WaitForInFlight());
       ARCA_RETURN_IF_ERROR(c_.CompleteMultipartUpload(key_, upload_id_, etags_));
     }
     done_ = true;
@@ -50,6 +52,7 @@ class S3Writer : public ObjectWriter {
     if (committed_ || aborted_) return;
     aborted_ = true;
     done_ = true;
+    (void)WaitForInFlight();  // the part's thread uses this writer's buffers
     // An abandoned multipart upload keeps its parts (and their cost) until
     // aborted; the reconciler catches any abort that fails here.
     if (!upload_id_.empty()) (void)c_.AbortMultipartUpload(key_, upload_id_);
@@ -57,17 +60,35 @@ class S3Writer : public ObjectWriter {
   }
 
  private:
+  // Sends the full part in the background and goes back to receiving: the
+  // client's bytes and the store's upload overlap, with at most two parts in
+  // memory (the one being sent, the one being filled).
   Status FlushPart() {
+    ARCA_RETURN_IF_ERROR(WaitForInFlight());
     if (upload_id_.empty()) {
       auto id = c_.CreateMultipartUpload(key_, meta_);
       if (!id.ok()) return id.status();
       upload_id_ = *id;
     }
-    auto etag = c_.UploadPart(key_, upload_id_, static_cast<int>(etags_.size() + 1), part_);
-    if (!etag.ok()) return etag.status();
-    etags_.push_back(*etag);
-    part_.clear();
+    const int number = static_cast<int>(etags_.size() + 1);
+    etags_.emplace_back();
+    sending_ = std::move(part_);
+    part_ = std::string();
+    part_.reserve(part_size_);
+    in_flight_ = std::async(std::launch::async, [this, number] {
+      auto etag = c_.UploadPart(key_, upload_id_, number, sending_);
+      if (!etag.ok()) return etag.status();
+      etags_[static_cast<size_t>(number - 1)] = *etag;
+      return Status::Ok();
+    });
     return Status::Ok();
+  }
+
+  Status WaitForInFlight() {
+    if (!in_flight_.valid()) return Status::Ok();
+    Status st = in_flight_.get();
+    std::string().swap(sending_);
+    return st;
   }
 
   S3Client& c_;
@@ -75,6 +96,8 @@ class S3Writer : public ObjectWriter {
   ObjectMeta meta_;
   size_t part_size_;
   std::string part_;
+  std::string sending_;  // the part in flight, owned until its upload ends
+  std::future<Status> in_flight_;
   std::string upload_id_;
   std::vector<std::string> etags_;
   std::int64_t size_ = 0;

@@ -94,7 +94,7 @@ std::string CanonicalHeaderValue(std::string_view v) {
 }
 
 struct CanonicalHeaders {
-  std::string block;   // "name:value\n" per distinct name
+  std::string block;  // "name:value\n" per distinct name
   std::string names;  // "name1;name2", the signed-headers list
 };
 

@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""S3 benchmark (issue: S3 object store).
+
+Against the S3 server of `scripts/services up` (versitygw), in one run:
+  1. throughput of a 1 GiB upload through POST /api/files vs a direct PUT of
+     the same bytes to the store with curl --aws-sigv4 (target >= 0.9);
+  2. peak RSS of `arca` during a 5 GiB upload, above idle (target < 64 MiB);
+  3. /download requests/s (token check + DB row + presign) vs /healthz on the
+     same server under wrk (target >= 0.5).
+
+  python3 bench/s3_upload.py [--size 1GiB] [--big 5GiB] [--bin build/arca]
+"""
+import argparse
+import http.client
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import uuid
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+MiB = 1 << 20
+
+
+def size_arg(text):
+    m = re.fullmatch(r"(\d+)(GiB|MiB)", text)
+    return int(m.group(1)) * (1 << 30 if m.group(2) == "GiB" else MiB)
+
+
+def services_env():
+    out = subprocess.run([os.path.join(ROOT, "scripts", "services"), "up"], check=True, capture_output=True,
+                         text=True).stdout
+    env = {}
+    for line in out.splitlines():
+        m = re.match(r"export (\w+)=(.*)", line)
+        if m:
+            env[m.group(1)] = m.group(2).strip("'")
+    return env
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def stream_upload(port, token, name, total, block):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1200)
+    conn.putrequest("POST", "/api/files")
+    conn.putheader("Authorization", f"Bearer {token}")
+    conn.putheader("X-File-Name", name)
+    conn.putheader("Content-Length", str(total))
+    conn.endheaders()
+    sent = 0
+    while sent < total:
+        n = min(len(block), total - sent)
+        conn.send(block[:n])
+        sent += n
+    r = conn.getresponse()
+    body = r.read()
+    if r.status not in (201, 202):
+        raise SystemExit(f"upload failed: {r.status} {body!r}")
+    return json.loads(body)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--size", default="1GiB")
+    ap.add_argument("--big", default="5GiB")
+    ap.add_argument("--bin", default=os.path.join(ROOT, "build", "arca"))
+    ap.add_argument("--seconds", type=int, default=10)
+    args = ap.parse_args()
+    size, big = size_arg(args.size), size_arg(args.big)
+    svc = services_env()
+    storage = svc["ARCA_STORAGE_URL"]
+    endpoint = urllib.parse.parse_qs(storage.split("?", 1)[1])["endpoint"][0]
+    bucket = "bench-" + uuid.uuid4().hex[:8]
+    access, secret = svc["ARCA_S3_ACCESS_KEY"], svc["ARCA_S3_SECRET_KEY"]
+    env = dict(os.environ, ARCA_STORAGE_URL=f"s3://{bucket}?" + storage.split("?", 1)[1], ARCA_S3_ACCESS_KEY=access,
+               ARCA_S3_SECRET_KEY=secret, ARCA_MAX_UPLOAD="100GiB", ARCA_LOG_LEVEL="warn")
+    env.pop("ARCA_DATABASE_URL", None)
+    block = os.urandom(MiB)
+    with tempfile.TemporaryDirectory(dir="/var/tmp") as tmp:
+        subprocess.run([args.bin, "user", "add", "bench", "--password-stdin", "--data-dir", tmp],
+                       input=b"bench-password\n", check=True, env=env, capture_output=True)
+        srv = subprocess.Popen([args.bin, "serve", "--data-dir", tmp, "--listen", "127.0.0.1:0"],
+                               stdout=subprocess.PIPE, env=env, text=True)
+        try:
+            port = int(re.search(r":(\d+)\s*$", srv.stdout.readline()).group(1))
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("POST", "/api/auth/login", json.dumps({"username": "bench", "password": "bench-password"}))
+            token = json.loads(conn.getresponse().read())["access_token"]
+
+            # 1. direct PUT vs through Arca, same bytes.
+            src = os.path.join(tmp, "payload.bin")
+            with open(src, "wb") as f:
+                for _ in range(size // MiB):
+                    f.write(block)
+            t = time.perf_counter()
+            subprocess.run(["curl", "-sf", "-T", src, "--aws-sigv4", "aws:amz:us-east-1:s3", "--user",
+                            f"{access}:{secret}", "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD",
+                            f"{endpoint}/{bucket}/direct-put"], check=True)
+            direct = time.perf_counter() - t
+            t = time.perf_counter()
+            stream_upload(port, token, "through-arca.bin", size, block)
+            through = time.perf_counter() - t
+            mib = size / MiB
+            print(f"1. {mib:.0f} MiB: direct PUT {mib / direct:.0f} MiB/s, through Arca {mib / through:.0f} MiB/s, "
+                  f"ratio {direct / through:.2f} (target >= 0.9)")
+            os.remove(src)
+
+            # 2. peak RSS during a big upload.
+            time.sleep(0.5)
+            idle = rss_kib(srv.pid)
+            peak = [idle]
+            done = threading.Event()
+
+            def sample():
+                while not done.is_set():
+                    peak[0] = max(peak[0], rss_kib(srv.pid))
+                    time.sleep(0.05)
+
+            th = threading.Thread(target=sample, daemon=True)
+            th.start()
+            t = time.perf_counter()
+            rec = stream_upload(port, token, "big.bin", big, block)
+            secs = time.perf_counter() - t
+            done.set()
+            th.join()
+            print(f"2. {big / (1 << 30):.0f} GiB upload in {secs:.0f} s: RSS idle {idle / 1024:.1f} MiB, "
+                  f"peak {peak[0] / 1024:.1f} MiB, growth {(peak[0] - idle) / 1024:.1f} MiB (target < 64)")
+
+            # 3. /download vs /healthz under the same load generator.
+            fid = rec["id"]
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)  # the first one idled out
+            deadline = time.time() + 30
+            while time.time() < deadline:
+                conn.request("GET", f"/api/files/{fid}", headers={"Authorization": f"Bearer {token}"})
+                r = conn.getresponse()
+                r.read()
+                if r.status == 200:
+                    break
+                time.sleep(0.1)
+
+            def wrk(path, auth):
+                cmd = ["wrk", "-t2", "-c8", f"-d{args.seconds}s"]
+                if auth:
+                    cmd += ["-H", f"Authorization: Bearer {token}"]
+                out = subprocess.run(cmd + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
+                                     check=True).stdout
+                if "Non-2xx" in out:
+                    raise SystemExit(f"errors under load:\n{out}")
+                return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+            dl = wrk(f"/api/files/{fid}/download", True)
+            hz = wrk("/healthz", False)
+            print(f"3. /download {dl:.0f} req/s, /healthz {hz:.0f} req/s, ratio {dl / hz:.2f} (target >= 0.5)")
+        finally:
+            srv.terminate()
+            srv.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
