@@ -63,7 +63,8 @@ Result<std::unique_ptr<UploadSession>> UploadSession::Begin(App& app, const Call
                   {"arca-name", PercentEncode(rec.name)},
                   {"arca-folder", PercentEncode(rec.folder)},
                   {"arca-project", PercentEncode(rec.project)}};
-  auto writer = app.objects.BeginPut(rec.object_key, meta);
+  auto writer = req.declared_length ? app.objects.BeginSizedPut(rec.object_key, meta, *req.declared_length)
+                                    : app.objects.BeginPut(rec.object_key, meta);
   if (!writer.ok()) return writer.status();
   return std::unique_ptr<UploadSession>(
       new UploadSession(app, std::move(rec), std::move(writer).value(), req.request_id));

@@ -69,6 +69,12 @@ class ObjectStore {
   virtual std::string Bucket() const = 0;
 
   virtual Result<std::unique_ptr<ObjectWriter>> BeginPut(const std::string& key, const ObjectMeta& meta) = 0;
+  // The same, when the object's exact size is known up front: a store may
+  // then stream it in one request. Writing more or fewer bytes than `size`
+  // makes Commit fail (and leaves nothing behind).
+  // The default wraps BeginPut in a writer that holds the size to its word.
+  virtual Result<std::unique_ptr<ObjectWriter>> BeginSizedPut(const std::string& key, const ObjectMeta& meta,
+                                                              std::uint64_t size);
   // kNotFound when absent.
   virtual Result<ObjectInfo> Head(const std::string& key) = 0;
   // kNotFound when absent. With a range, reads exactly that slice.
@@ -78,5 +84,40 @@ class ObjectStore {
   // A link a client can fetch without a token until it expires.
   virtual Result<PresignedLink> PresignGet(const std::string& key, const DownloadOptions& opts) = 0;
 };
+
+// Enforces an announced size on any writer: more bytes fail the Write, fewer
+// fail the Commit; either way the inner writer is aborted.
+class SizeCheckedWriter : public ObjectWriter {
+ public:
+  SizeCheckedWriter(std::unique_ptr<ObjectWriter> inner, std::uint64_t size) : inner_(std::move(inner)), size_(size) {}
+  Status Write(std::string_view bytes) override {
+    if (written_ + bytes.size() > size_) {
+      inner_->Abort();
+      return InvalidArgument("size_mismatch", "more bytes than the declared length");
+    }
+    written_ += bytes.size();
+    return inner_->Write(bytes);
+  }
+  Result<ObjectInfo> Commit() override {
+    if (written_ != size_) {
+      inner_->Abort();
+      return InvalidArgument("size_mismatch", "fewer bytes than the declared length");
+    }
+    return inner_->Commit();
+  }
+  void Abort() override { inner_->Abort(); }
+
+ private:
+  std::unique_ptr<ObjectWriter> inner_;
+  std::uint64_t size_;
+  std::uint64_t written_ = 0;
+};
+
+inline Result<std::unique_ptr<ObjectWriter>> ObjectStore::BeginSizedPut(const std::string& key,
+                                                                        const ObjectMeta& meta, std::uint64_t size) {
+  auto w = BeginPut(key, meta);
+  if (!w.ok()) return w.status();
+  return std::unique_ptr<ObjectWriter>(new SizeCheckedWriter(std::move(w).value(), size));
+}
 
 }  // namespace arca

@@ -314,7 +314,9 @@ TEST_P(ObjectStoreContract, ObjectSpanningSeveralPartsRoundTrips) {
   auto got = ReadAll(**tail);
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(*got, bytes.substr(bytes.size() - 100000));
-  if (GetParam().partial_uploads) EXPECT_EQ(GetParam().partial_uploads(dir_.path()), 0u);
+  if (GetParam().partial_uploads) {
+    EXPECT_EQ(GetParam().partial_uploads(dir_.path()), 0u);
+  }
 }
 
 TEST_P(ObjectStoreContract, AbandonedLargeUploadLeavesNoPartsAndNoObject) {
@@ -327,7 +329,42 @@ TEST_P(ObjectStoreContract, AbandonedLargeUploadLeavesNoPartsAndNoObject) {
     // Dropped without Commit: what a client that vanishes mid-upload causes.
   }
   EXPECT_EQ(store_->Head(key).status().kind(), ErrorKind::kNotFound);
-  if (GetParam().partial_uploads) EXPECT_EQ(GetParam().partial_uploads(dir_.path()), 0u);
+  if (GetParam().partial_uploads) {
+    EXPECT_EQ(GetParam().partial_uploads(dir_.path()), 0u);
+  }
+}
+
+// Sized puts: the exact length is known up front (a raw upload's Content-Length).
+TEST_P(ObjectStoreContract, SizedPutRoundTrips) {
+  const std::string key = Key();
+  const std::string bytes = Pattern(20 * 1024 * 1024 + 3);
+  auto w = store_->BeginSizedPut(key, {{"arca-id", "sized"}}, bytes.size());
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  for (size_t i = 0; i < bytes.size(); i += 1 << 20)
+    ASSERT_TRUE((*w)->Write(std::string_view(bytes).substr(i, 1 << 20)).ok());
+  auto info = (*w)->Commit();
+  ASSERT_TRUE(info.ok()) << info.status().message();
+  auto head = store_->Head(key);
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->size, static_cast<std::int64_t>(bytes.size()));
+  EXPECT_EQ(head->meta.at("arca-id"), "sized");
+  auto r = store_->Get(key, ByteRange{1000, 5000});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*ReadAll(**r), bytes.substr(1000, 5000));
+}
+
+TEST_P(ObjectStoreContract, SizedPutThatEndsShortLeavesNothing) {
+  const std::string key = Key();
+  {
+    auto w = store_->BeginSizedPut(key, {}, 20 * 1024 * 1024);
+    ASSERT_TRUE(w.ok());
+    ASSERT_TRUE((*w)->Write(Pattern(10 * 1024 * 1024)).ok());
+    EXPECT_FALSE((*w)->Commit().ok());
+  }
+  EXPECT_EQ(store_->Head(key).status().kind(), ErrorKind::kNotFound);
+  if (GetParam().partial_uploads) {
+    EXPECT_EQ(GetParam().partial_uploads(dir_.path()), 0u);
+  }
 }
 
 // --- adapters ------------------------------------------------------------------

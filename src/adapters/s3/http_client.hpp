@@ -4,6 +4,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,7 +47,6 @@ class HttpClient {
   // the caller decides whether to retry. Response bodies over `max_body`
   // are an error. Thread-safe: each call has its own connection.
   Result<HttpResponse> Send(const HttpRequest& req, size_t max_body = 1 << 20) const;
-
  private:
   Endpoint ep_;
   std::chrono::seconds timeout_;
