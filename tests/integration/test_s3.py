@@ -14,10 +14,11 @@ import subprocess
 import time
 import urllib.parse
 import uuid
+from pathlib import Path
 
 import pytest
 
-from arca_harness import fetch_url, send_streaming
+from arca_harness import fetch_url, run_cli, send_streaming
 
 STORAGE = os.environ.get("ARCA_TEST_STORAGE_URL", "")
 ACCESS = os.environ.get("ARCA_TEST_S3_ACCESS_KEY", "")
@@ -192,3 +193,55 @@ def test_one_gib_upload_streams_into_the_bucket(on_s3):
     key = keys_in(on_s3.bucket)[0]
     status, head_text, _ = s3("HEAD", f"/{on_s3.bucket}/{key}")
     assert status == 200 and f"content-length: {1024 * MiB}" in head_text.lower()
+
+
+@pytest.fixture
+def tls_store(tmp_path):
+    """A second versitygw serving HTTPS with a self-signed certificate for 127.0.0.1."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
+    binary = sorted((Path.home() / ".cache" / "arca").glob("versitygw-*/versitygw"))[-1]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    (tmp_path / "data").mkdir()
+    (tmp_path / "meta").mkdir()
+    proc = subprocess.Popen([str(binary), "--access", ACCESS, "--secret", SECRET, "--port", f"127.0.0.1:{port}",
+                             "--cert", str(cert), "--key", str(key), "posix", "--sidecar", str(tmp_path / "meta"),
+                             str(tmp_path / "data")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield port, cert
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_https_store_with_an_untrusted_certificate_is_refused_at_start(arca, tls_store):
+    port, _ = tls_store
+    env = arca.base_env(ARCA_STORAGE_URL=f"s3://tls?endpoint=https://127.0.0.1:{port}&region=us-east-1",
+                        ARCA_S3_ACCESS_KEY=ACCESS, ARCA_S3_SECRET_KEY=SECRET)
+    data_dir = arca.new_data_dir("tls-untrusted")
+    r = run_cli(["migrate", "--data-dir", str(data_dir)], env=env, timeout=60)
+    assert r.returncode != 0
+    assert "certificate" in r.stderr.lower() or "tls" in r.stderr.lower(), r.stderr
+
+
+def test_https_store_works_when_its_certificate_is_trusted(arca, tls_store):
+    port, cert = tls_store
+    env = arca.base_env(ARCA_STORAGE_URL=f"s3://tls?endpoint=https://127.0.0.1:{port}&region=us-east-1",
+                        ARCA_S3_ACCESS_KEY=ACCESS, ARCA_S3_SECRET_KEY=SECRET, SSL_CERT_FILE=str(cert))
+    dep = arca.deployment("tls", users=(("alice", False),), env=env)
+    body = os.urandom(9 * MiB)  # two parts
+    r = dep.upload_raw("alice", "over-tls.bin", body)
+    assert r.status == 202, r
+    rec = dep.wait_for_file("alice", r.json()["id"])
+    assert rec["sha256"] == hashlib.sha256(body).hexdigest()
+    url = dep.call("GET", f"/api/files/{rec['id']}/download", "alice").json()["url"]
+    assert url.startswith(f"https://127.0.0.1:{port}/tls/")

@@ -105,7 +105,9 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& req, size_t max_body) c
     tcp_layer.expires_after(timeout_);
     auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
     if (hec) {
-      result = Unreachable("TLS handshake with " + ep_.host, hec);
+      // A certificate the client does not trust is a setting to fix, not a
+      // hiccup: no retry will change it.
+      result = Internal("storage_tls", "TLS handshake with " + ep_.host + ": " + hec.message());
       co_return;
     }
     result = co_await Exchange(stream, tcp_layer, msg, max_body, timeout_);
