@@ -257,11 +257,44 @@ Status S3Client::DeleteObject(const std::string& key) {
   return Status::Ok();
 }
 
-Status S3Client::CopyObject(const std::string& from_key, const std::string& to_key) {
-  auto r = Send({"PUT", to_key, {}, {{"x-amz-copy-source", EncodePath("/" + cfg_.bucket + "/" + from_key)}}, {}});
-  if (!r.ok()) return r.status();
-  if (r->body.find("<Error>") != std::string::npos) return FromResponse(HttpResponse{500, {}, r->body}, "copy");
-  return Status::Ok();
+Status S3Client::CopyObject(const std::string& from_key, const std::string& to_key, std::int64_t multipart_from,
+                            std::int64_t part_bytes) {
+  const std::string source = EncodePath("/" + cfg_.bucket + "/" + from_key);
+  auto head = HeadObject(from_key);
+  if (!head.ok()) return head.status();
+  if (head->size <= multipart_from) {
+    auto r = Send({"PUT", to_key, {}, {{"x-amz-copy-source", source}}, {}});
+    if (!r.ok()) return r.status();
+    // S3 may answer 200 with an <Error> body when a copy fails late.
+    if (r->body.find("<Error>") != std::string::npos) return FromResponse(HttpResponse{500, {}, r->body}, "copy");
+    return Status::Ok();
+  }
+  auto upload = CreateMultipartUpload(to_key, head->meta);
+  if (!upload.ok()) return upload.status();
+  std::vector<std::string> etags;
+  for (std::int64_t first = 0; first < head->size; first += part_bytes) {
+    const std::int64_t last = std::min(first + part_bytes, head->size) - 1;
+    auto r = Send({"PUT",
+                   to_key,
+                   {{"partNumber", std::to_string(etags.size() + 1)}, {"uploadId", *upload}},
+                   {{"x-amz-copy-source", source},
+                    {"x-amz-copy-source-range", "bytes=" + std::to_string(first) + "-" + std::to_string(last)}},
+                   {}});
+    std::string etag;
+    if (r.ok()) {
+      pugi::xml_document doc;
+      doc.load_buffer(r->body.data(), r->body.size());
+      etag = doc.child("CopyPartResult").child_value("ETag");
+    }
+    if (etag.empty()) {
+      (void)AbortMultipartUpload(to_key, *upload);
+      return r.ok() ? Internal("storage_error", "UploadPartCopy answered without an ETag") : r.status();
+    }
+    etags.push_back(etag);
+  }
+  Status st = CompleteMultipartUpload(to_key, *upload, etags);
+  if (!st.ok()) (void)AbortMultipartUpload(to_key, *upload);
+  return st;
 }
 
 Result<int> S3Client::CountMultipartUploads(const std::string& prefix) {

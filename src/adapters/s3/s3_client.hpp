@@ -56,7 +56,11 @@ class S3Client {
   // Reads [first, first+length) into memory; for bounded reads only.
   Result<std::string> GetObjectRange(const std::string& key, std::int64_t first, std::int64_t length);
   Status DeleteObject(const std::string& key);  // absent objects are a success
-  Status CopyObject(const std::string& from_key, const std::string& to_key);
+  // Server-side copy, metadata included. Objects over `multipart_from` bytes
+  // (S3 caps CopyObject at 5 GiB) are copied with UploadPartCopy in
+  // `part_bytes` ranges.
+  Status CopyObject(const std::string& from_key, const std::string& to_key,
+                    std::int64_t multipart_from = 5LL << 30, std::int64_t part_bytes = 1LL << 30);
   // Multipart uploads started and neither completed nor aborted.
   Result<int> CountMultipartUploads(const std::string& prefix);
   Result<ListPage> ListObjects(const std::string& prefix, const std::optional<std::string>& token, int max_keys);
