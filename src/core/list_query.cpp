@@ -1,5 +1,6 @@
 #include "core/list_query.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <set>
 
@@ -70,6 +71,35 @@ std::optional<Cursor> DecodeCursor(std::string_view text) {
     if (!v) return std::nullopt;
     c.last_value = *v;
   }
+  return c;
+}
+
+std::vector<std::string> SearchWords(std::string_view q) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (unsigned char c : q) {
+    if (std::isalnum(c) || c >= 0x80) {
+      cur.push_back(static_cast<char>(c));
+    } else if (!cur.empty()) {
+      out.push_back(cur);
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+std::string PrefixUpperBound(std::string prefix) {
+  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xFF) prefix.pop_back();
+  if (!prefix.empty()) prefix.back() = static_cast<char>(prefix.back() + 1);
+  return prefix;
+}
+
+Cursor CursorAfter(const FileRecord& last, SortField sort, bool descending) {
+  Cursor c{sort, descending, last.id, std::int64_t{0}};
+  if (sort == SortField::kName) c.last_value = last.name;
+  else if (sort == SortField::kSize) c.last_value = last.size;
+  else c.last_value = last.created_at;
   return c;
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "core/caller.hpp"
 #include "core/file_record.hpp"
@@ -59,6 +60,18 @@ struct ListQuery {
 // Parses query parameters; an unknown or malformed one is an InvalidArgument
 // whose message names it. Non-admin callers are always limited to their own files.
 Result<ListQuery> ParseListQuery(const std::multimap<std::string, std::string>& params, const Caller& caller);
+
+// Words of a `q` search: runs of letters, digits and non-ASCII (accented)
+// bytes. ASCII punctuation separates words, so no query syntax of either
+// database's full-text engine can reach it.
+std::vector<std::string> SearchWords(std::string_view q);
+
+// The smallest string greater than every string that starts with `prefix`
+// (byte order): a prefix filter becomes an index range [prefix, bound).
+std::string PrefixUpperBound(std::string prefix);
+
+// The cursor that continues a listing after `last`.
+Cursor CursorAfter(const FileRecord& last, SortField sort, bool descending);
 
 // The usual MIME type of an extension, or "" when Arca does not know it.
 std::string MimeForExtension(std::string_view ext);

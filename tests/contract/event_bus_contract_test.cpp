@@ -19,6 +19,7 @@
 #include "adapters/postgres/pg_queue.hpp"
 #include "contract/pg_databases.hpp"
 #include "core/events.hpp"
+#include "contract/temp_dir.hpp"
 #include "ports/event_bus.hpp"
 
 namespace arca {
@@ -26,23 +27,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/arca-contract-XXXXXX";
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using testing::TempDir;
 
 struct EventBusFactory {
   std::string name;

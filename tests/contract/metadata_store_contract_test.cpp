@@ -21,30 +21,14 @@
 #include "adapters/sqlite/sqlite_metadata_store.hpp"
 #include "contract/pg_databases.hpp"
 #include "core/ids.hpp"
+#include "contract/temp_dir.hpp"
 #include "ports/metadata_store.hpp"
 
 namespace arca {
 namespace {
 namespace fs = std::filesystem;
 
-// A fresh directory per test, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/arca-contract-XXXXXX";
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using testing::TempDir;
 
 struct MetadataStoreFactory {
   std::string name;

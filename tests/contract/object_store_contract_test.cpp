@@ -15,29 +15,14 @@
 #include "core/encoding.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
+#include "contract/temp_dir.hpp"
 #include "ports/object_store.hpp"
 
 namespace arca {
 namespace {
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base && *base ? base : "/tmp") + "/arca-contract-XXXXXX";
-    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using testing::TempDir;
 
 struct ObjectStoreFactory {
   std::string name;

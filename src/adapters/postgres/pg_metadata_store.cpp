@@ -58,29 +58,6 @@ FileRecord ReadFile(const Rows& r, int i) {
   return f;
 }
 
-// Search words: letters, digits and non-ASCII (accented) bytes; ASCII
-// punctuation separates words, so nothing reaches tsquery or LIKE syntax.
-std::vector<std::string> Words(const std::string& q) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (unsigned char c : q) {
-    if (std::isalnum(c) || c >= 0x80) {
-      cur.push_back(static_cast<char>(c));
-    } else if (!cur.empty()) {
-      out.push_back(cur);
-      cur.clear();
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
-std::string PrefixUpperBound(std::string prefix) {
-  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xFF) prefix.pop_back();
-  if (!prefix.empty()) prefix.back() = static_cast<char>(prefix.back() + 1);
-  return prefix;
-}
-
 struct Builder {
   std::string sql;
   Params params;
@@ -132,7 +109,7 @@ std::pair<std::string, Params> PgMetadataStore::ListSql(const ListQuery& q) {
     }
   }
   if (q.q) {
-    auto words = Words(*q.q);
+    auto words = SearchWords(*q.q);
     if (words.empty()) b.Where("false");
     for (const auto& w : words) {
       std::string p = b.P(w);
@@ -257,12 +234,7 @@ Result<FilePage> PgMetadataStore::ListFiles(const ListQuery& q) {
   for (int i = 0; i < r->size(); ++i) page.items.push_back(ReadFile(*r, i));
   if (page.items.size() > static_cast<size_t>(q.limit)) {
     page.items.pop_back();
-    const FileRecord& last = page.items.back();
-    Cursor cur{q.sort, q.descending, last.id, std::int64_t{0}};
-    if (q.sort == SortField::kName) cur.last_value = last.name;
-    else if (q.sort == SortField::kSize) cur.last_value = last.size;
-    else cur.last_value = last.created_at;
-    page.next = cur;
+    page.next = CursorAfter(page.items.back(), q.sort, q.descending);
   }
   return page;
 }

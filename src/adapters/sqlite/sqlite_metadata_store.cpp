@@ -51,30 +51,6 @@ FileRecord ReadFile(const Stmt& s) {
   return f;
 }
 
-// Search words: letters, digits and non-ASCII (accented) bytes; ASCII
-// punctuation separates words, so nothing reaches FTS5 query syntax.
-std::vector<std::string> Words(const std::string& q) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (unsigned char c : q) {
-    if (std::isalnum(c) || c >= 0x80) {
-      cur.push_back(static_cast<char>(c));
-    } else if (!cur.empty()) {
-      out.push_back(cur);
-      cur.clear();
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
-// The smallest string greater than every string starting with `prefix`.
-std::string PrefixUpperBound(std::string prefix) {
-  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xFF) prefix.pop_back();
-  if (!prefix.empty()) prefix.back() = static_cast<char>(prefix.back() + 1);
-  return prefix;
-}
-
 // Collects SQL text and its parameters in one pass so they cannot drift apart.
 struct SqlBuilder {
   std::string sql;
@@ -227,7 +203,7 @@ Result<FilePage> SqliteMetadataStore::ListFiles(const ListQuery& q) {
     }
   }
   if (q.q) {
-    auto words = Words(*q.q);
+    auto words = SearchWords(*q.q);
     if (words.empty()) return FilePage{};  // only punctuation: nothing can match
     for (const auto& w : words) {
       // A word is a prefix of a word in the name or description, or, from
@@ -260,12 +236,7 @@ Result<FilePage> SqliteMetadataStore::ListFiles(const ListQuery& q) {
   ARCA_RETURN_IF_ERROR(StatusFromStmt(s, "list files"));
   if (page.items.size() > static_cast<size_t>(q.limit)) {
     page.items.pop_back();
-    const FileRecord& last = page.items.back();
-    Cursor c{q.sort, q.descending, last.id, std::int64_t{0}};
-    if (q.sort == SortField::kName) c.last_value = last.name;
-    else if (q.sort == SortField::kSize) c.last_value = last.size;
-    else c.last_value = last.created_at;
-    page.next = c;
+    page.next = CursorAfter(page.items.back(), q.sort, q.descending);
   }
   return page;
 }
