@@ -92,7 +92,8 @@ doc = {
             "responses": {"200": ok("a token", {"type": "object", "properties": {
                 "access_token": {"type": "string"}, "token_type": {"type": "string", "enum": ["Bearer"]},
                 "expires_in": {"type": "integer"}}}),
-                "400": problem("malformed body"), "401": problem("wrong username or password (code invalid_credentials)")}}},
+                "400": problem("malformed body"), "401": problem("wrong username or password (code invalid_credentials)"),
+                "413": problem("body over 64 KiB (code body_too_large)"), "503": problem("a dependency is unavailable")}}},
         "/api/me": {"get": {"summary": "The caller", "security": auth, "responses": {
             "200": ok("the user", {"type": "object", "properties": {"id": {"type": "string"}, "username": {"type": "string"}, "admin": {"type": "boolean"}}}),
             **common_errors}}},
@@ -131,7 +132,8 @@ doc = {
                           "status": {"type": "string", "enum": ["pending", "approved", "rejected"]},
                           "tags": {"type": "array", "items": {"type": "string"}}}}}}},
                       "responses": {"200": ok("the new record", ref("File")), "400": problem("invalid field"),
-                                    "404": problem("absent or not yours"), **common_errors}},
+                                    "404": problem("absent or not yours"),
+                                    "413": problem("body over 64 KiB (code body_too_large)"), **common_errors}},
             "delete": {"summary": "Delete a file (it leaves listings at once)", "security": auth,
                        "responses": {"202": ok("queued for deletion", ref("Accepted")), "404": problem("absent or not yours"), **common_errors}}},
         "/api/files/{id}/download": {

@@ -64,7 +64,9 @@ Response Router::Handle(Request& req) {
         res = Problem(401, "missing_token", "send Authorization: Bearer <token>");
         authorised = false;
       } else {
-        auto caller = auth_(std::string_view(h).substr(7));
+        std::string_view token = std::string_view(h).substr(7);
+        while (!token.empty() && token.front() == ' ') token.remove_prefix(1);  // "Bearer  x" is still a bearer token
+        auto caller = auth_(token);
         if (!caller.ok()) {
           res = Problem(caller.status());
           authorised = false;

@@ -180,6 +180,7 @@ struct Server::Impl {
             ec != asio::error::connection_reset && ec != asio::error::operation_aborted) {
           // A malformed request gets a plain 400 before we hang up.
           Response bad = Problem(400, "bad_request", "malformed HTTP request: " + ec.message());
+          bad.Header("X-Request-Id", SafeRequestId(""));
           co_await Write(stream, bad, 11, false);
         }
         break;

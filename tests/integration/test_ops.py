@@ -259,3 +259,25 @@ def test_every_documented_operation_is_routed_and_auth_matches_the_document(dep)
                 assert r.status != 401, f"{method.upper()} {path} is documented as open but asks for a token"
             elif security:
                 assert r.status == 401, f"{method.upper()} {path} is documented as secured but answered {r.status}"
+
+
+def test_malformed_request_gets_a_problem_with_a_request_id(dep):
+    import socket
+    with socket.create_connection(("127.0.0.1", dep.server.port), timeout=10) as s:
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header Without Colon\r\n\r\n")
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1").lower()
+    assert head.startswith("http/1.1 400"), head
+    assert "x-request-id:" in head
+    assert "application/problem+json" in head
+
+
+def test_bearer_with_extra_spaces_is_still_a_bearer_token(dep):
+    r = dep.server.request("GET", "/api/me", headers={"Authorization": "Bearer   " + dep.token("alice")})
+    assert r.status == 200, r
+    assert r.json()["username"] == "alice"
