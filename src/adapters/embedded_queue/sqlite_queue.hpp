@@ -7,17 +7,13 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "adapters/leased_queue/leased_subscription.hpp"
 #include "adapters/sqlite/sqlite_db.hpp"
 #include "ports/event_bus.hpp"
 
 namespace arca::embedded_queue {
 
-struct QueueOptions {
-  std::chrono::seconds lease{60};           // how long a polled message stays invisible to others
-  int max_attempts = 5;                      // then it goes to "<topic>.dlq"
-  std::chrono::milliseconds base_backoff{500};
-  std::chrono::milliseconds idle_poll{250};  // re-check for rows written by other processes
-};
+using QueueOptions = leased_queue::QueueOptions;
 
 class SqliteQueue : public EventBus {
  public:

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 
 #include "ports/event_bus.hpp"
 
@@ -27,6 +28,14 @@ inline Lease ParseHandle(const std::string& handle) {
   if (colon != std::string::npos) l.token = std::stoll(handle.substr(colon + 1));
   return l;
 }
+// How the table-backed brokers lease, retry and give up on messages.
+struct QueueOptions {
+  std::chrono::seconds lease{60};            // how long a polled message stays invisible to others
+  int max_attempts = 5;                      // then it goes to "<topic>.dlq"
+  std::chrono::milliseconds base_backoff{500};
+  std::chrono::milliseconds idle_poll{250};  // re-check for rows written by other processes
+};
+
 // Rows published while no group followed their topic wait under this group
 // name; the first group to subscribe takes them over.
 inline constexpr const char* kUnclaimedGroup = "*";

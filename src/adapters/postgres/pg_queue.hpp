@@ -5,17 +5,13 @@
 
 #include <condition_variable>
 
+#include "adapters/leased_queue/leased_subscription.hpp"
 #include "adapters/postgres/pg_pool.hpp"
 #include "ports/event_bus.hpp"
 
 namespace arca::postgres {
 
-struct PgQueueOptions {
-  std::chrono::seconds lease{60};
-  int max_attempts = 5;
-  std::chrono::milliseconds base_backoff{500};
-  std::chrono::milliseconds idle_poll{200};
-};
+using PgQueueOptions = leased_queue::QueueOptions;
 
 class PgQueue : public EventBus {
  public:
