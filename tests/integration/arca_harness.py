@@ -255,9 +255,25 @@ PG_SERVER = os.environ.get("ARCA_TEST_DATABASE_URL", "")
 _DATABASES: dict[str, str] = {}
 
 
-def database_env(data_dir) -> dict:
-    if TEST_BACKEND != "postgres":
+# ARCA_TEST_STORE=s3 puts every data dir's objects in a bucket of its own on
+# the S3 server named by ARCA_TEST_STORAGE_URL (the journey on a real store).
+TEST_STORE = os.environ.get("ARCA_TEST_STORE", "local")
+
+
+def storage_env(data_dir) -> dict:
+    if TEST_STORE != "s3":
         return {}
+    url = os.environ["ARCA_TEST_STORAGE_URL"]
+    bucket = "j-" + uuid.uuid5(uuid.NAMESPACE_URL, str(Path(data_dir).resolve())).hex[:20]
+    return {"ARCA_STORAGE_URL": f"s3://{bucket}?" + url.split("?", 1)[1],
+            "ARCA_S3_ACCESS_KEY": os.environ["ARCA_TEST_S3_ACCESS_KEY"],
+            "ARCA_S3_SECRET_KEY": os.environ["ARCA_TEST_S3_SECRET_KEY"]}
+
+
+def database_env(data_dir) -> dict:
+    store = storage_env(data_dir)
+    if TEST_BACKEND != "postgres":
+        return store
     assert PG_SERVER, "ARCA_TEST_BACKEND=postgres needs ARCA_TEST_DATABASE_URL"
     key = str(Path(data_dir).resolve())
     if key not in _DATABASES:
@@ -265,7 +281,7 @@ def database_env(data_dir) -> dict:
         subprocess.run(["psql", PG_SERVER, "-qAt", "-c", f"CREATE DATABASE {name}"], check=True,
                        capture_output=True, timeout=60)
         _DATABASES[key] = PG_SERVER.rsplit("/", 1)[0] + "/" + name
-    return {"ARCA_DATABASE_URL": _DATABASES[key]}
+    return {"ARCA_DATABASE_URL": _DATABASES[key], **store}
 
 
 def _data_dir_arg(args: list[str]):

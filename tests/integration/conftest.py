@@ -19,6 +19,8 @@ import arca_harness as h
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "big: the multi-GiB streaming test (skip with ARCA_SKIP_BIG=1)")
+    config.addinivalue_line("markers", "local_store: looks inside the embedded file store (objects/ on disk, "
+                                       "Arca's own /blob links); skipped when ARCA_TEST_STORE=s3")
     config.addinivalue_line("markers", "timeout(seconds): per-test time limit (default %d s)" % h.DEFAULT_TEST_TIMEOUT)
 
 
@@ -101,3 +103,12 @@ def arca(tmp_path_factory, request):
 def dep(arca) -> h.Deployment:
     """The default deployment of a module: async writes, workers on, users root (admin), alice, bob."""
     return arca.deployment()
+
+
+def pytest_collection_modifyitems(config, items):
+    if h.TEST_STORE != "s3":
+        return
+    skip = pytest.mark.skip(reason="inspects the embedded file store; this run stores objects in S3")
+    for item in items:
+        if "local_store" in item.keywords:
+            item.add_marker(skip)

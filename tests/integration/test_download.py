@@ -92,12 +92,14 @@ def test_suffix_range_returns_the_last_bytes(dep, stored, pdf):
     assert r.header("Content-Range") == f"bytes {len(pdf) - 5}-{len(pdf) - 1}/{len(pdf)}"
 
 
+@pytest.mark.local_store
 def test_unsatisfiable_range_is_416(dep, stored, pdf):
     r = fetch_url(link(dep, stored["id"])["url"], headers={"Range": f"bytes={len(pdf)}-{len(pdf) + 10}"})
     assert_problem(r, 416)
     assert r.header("Content-Range") == f"bytes */{len(pdf)}"
 
 
+@pytest.mark.local_store
 def test_redirect_true_answers_302_to_a_working_link(dep, stored, pdf):
     r = dep.call("GET", f"/api/files/{stored['id']}/download?redirect=true", "alice")
     assert r.status == 302, r
@@ -108,6 +110,7 @@ def test_redirect_true_answers_302_to_a_working_link(dep, stored, pdf):
     assert got.status == 200 and got.body == pdf
 
 
+@pytest.mark.local_store
 def test_link_with_an_altered_signature_is_403_invalid_link(dep, stored):
     url = link(dep, stored["id"])["url"]
     sig = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["sig"][0]
@@ -117,6 +120,7 @@ def test_link_with_an_altered_signature_is_403_invalid_link(dep, stored):
     assert b"%PDF" not in r.body
 
 
+@pytest.mark.local_store
 def test_link_with_an_extended_expiry_is_403_invalid_link(dep, stored):
     url = link(dep, stored["id"])["url"]
     exp = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["exp"][0]
@@ -124,12 +128,14 @@ def test_link_with_an_extended_expiry_is_403_invalid_link(dep, stored):
     assert_problem(r, 403, "invalid_link")
 
 
+@pytest.mark.local_store
 def test_link_with_a_changed_name_or_type_is_403_invalid_link(dep, stored):
     url = link(dep, stored["id"])["url"]
     assert_problem(fetch_url(with_query(url, name="evil.html")), 403, "invalid_link")
     assert_problem(fetch_url(with_query(url, type="text/html")), 403, "invalid_link")
 
 
+@pytest.mark.local_store
 def test_link_to_another_object_with_the_same_signature_is_403(dep, stored):
     other = dep.upload("alice", "other.txt", b"another object")
     url = link(dep, stored["id"])["url"]
@@ -139,6 +145,7 @@ def test_link_to_another_object_with_the_same_signature_is_403(dep, stored):
     assert_problem(fetch_url(forged), 403, "invalid_link")
 
 
+@pytest.mark.local_store
 def test_link_without_signature_is_403(dep, stored):
     url = link(dep, stored["id"])["url"]
     u = urllib.parse.urlsplit(url)
@@ -147,6 +154,7 @@ def test_link_without_signature_is_403(dep, stored):
     assert_problem(r, 403, "invalid_link")
 
 
+@pytest.mark.local_store
 def test_expired_link_is_403_link_expired(short_lived):
     rec = short_lived.upload("alice", "brief.txt", b"here for a second")
     url = link(short_lived, rec["id"])["url"]
@@ -172,6 +180,7 @@ def test_empty_file_downloads_as_zero_bytes(dep):
     assert r.body == b"" and r.header("Content-Length") == "0"
 
 
+@pytest.mark.local_store
 def test_head_on_a_link_gives_headers_without_body(dep, stored, pdf):
     from arca_harness import http_request, split_url
     host, port, path = split_url(link(dep, stored["id"])["url"])
@@ -215,6 +224,7 @@ def test_attachment_filename_star_round_trips_the_exact_name(dep, name):
     assert fallback and all(32 <= ord(c) < 127 for c in fallback)
 
 
+@pytest.mark.local_store
 def test_link_signature_never_reaches_the_logs(dep, stored):
     url = link(dep, stored["id"])["url"]
     assert fetch_url(url).status == 200

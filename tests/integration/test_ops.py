@@ -56,6 +56,7 @@ def test_readyz_is_200_and_lists_its_checks(dep):
     assert all(v == "ok" for v in checks.values()), body
 
 
+@pytest.mark.local_store
 def test_readyz_is_503_naming_storage_when_the_object_store_is_gone(arca):
     dep = arca.deployment("notready", users=(("alice", False),))
     objects = dep.server.objects_dir()
@@ -241,6 +242,7 @@ def test_keep_alive_connection_serves_several_requests(dep):
     dep.wait_for_file("alice", json.loads(b2)["id"])
 
 
+@pytest.mark.local_store
 def test_every_documented_operation_is_routed_and_auth_matches_the_document(dep):
     """The OpenAPI document matches the server: no documented operation is a 404/405 route error,
     and operations documented as needing no security answer without a token."""

@@ -35,6 +35,7 @@ def test_multipart_upload_is_accepted_with_202_pending_and_location(dep):
     assert r.header("Location") == f"/api/files/{body['id']}"
 
 
+@pytest.mark.local_store
 def test_multipart_upload_record_keeps_name_fields_and_sniffs_pdf(dep):
     pdf = minimal_pdf("multipart record")
     r = dep.upload_form(
