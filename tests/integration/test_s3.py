@@ -202,7 +202,8 @@ def tls_store(tmp_path):
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
                     "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
                    check=True, capture_output=True, timeout=60)
-    binary = sorted((Path.home() / ".cache" / "arca").glob("versitygw-*/versitygw"))[-1]
+    cache = Path(os.environ.get("ARCA_CACHE_DIR") or Path.home() / ".cache" / "arca")
+    binary = sorted(cache.glob("versitygw-*/versitygw"))[-1]  # built by scripts/services
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
