@@ -27,7 +27,7 @@ int Serve(const Settings& s) {
     return d.ok() ? static_cast<double>(*d) : -1.0;
   });
   http::Router router([&app](std::string_view token) { return Authenticate(app, token); }, metrics);
-  http::RouteOptions ropts{(*rt)->blob_link_secret, s.public_url};
+  http::RouteOptions ropts{(*rt)->blob_link_secret};
   http::AddRoutes(router, app, metrics, ropts);
 
   http::Server server({s.listen_host(), s.listen_port()}, router);

@@ -25,7 +25,6 @@ class BodyReader {
   // Up to `max` bytes; 0 at the end of the body. kAborted when the client
   // goes away or stops sending for longer than the read timeout.
   virtual Result<size_t> Read(char* buf, size_t max) = 0;
-  virtual bool Done() const = 0;
 };
 
 struct CaseLess {

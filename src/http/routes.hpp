@@ -9,7 +9,6 @@ namespace arca::http {
 
 struct RouteOptions {
   std::string blob_link_secret;  // non-empty: serve /blob/ links signed by the localfs store
-  std::string public_base_url;
 };
 
 void AddRoutes(Router& router, App& app, Metrics& metrics, const RouteOptions& opts);

@@ -88,7 +88,6 @@ class StreamBodyReader : public BodyReader {
       if (got > 0 || parser_.is_done()) return got;
     }
   }
-  bool Done() const override { return parser_.is_done(); }
 
  private:
   // Waits for the event loop; gives up if the server halted it, since then
@@ -121,7 +120,6 @@ class StringBodyReader : public BodyReader {
     pos_ += n;
     return n;
   }
-  bool Done() const override { return pos_ == data.size(); }
 
  private:
   size_t pos_ = 0;

@@ -427,6 +427,15 @@ def run_cli(args: list[str], env: dict | None = None, stdin: str | None = None, 
                           env=clean_env(merged), timeout=timeout)
 
 
+def start_worker(server: "ArcaServer", env: dict, name: str) -> subprocess.Popen:
+    """`arca worker` on a server's data dir (and its database/bucket), logging beside the server's log."""
+    log = open(server.log_dir / f"{name}.stderr.log", "wb")
+    w = subprocess.Popen([ARCA_BIN, "worker", "--data-dir", str(server.data_dir)], stdout=subprocess.DEVNULL,
+                         stderr=log, env=clean_env({**database_env(server.data_dir), **env}), start_new_session=True)
+    _ALL_PROCS.append(w)
+    return w
+
+
 class Deployment:
     """A server plus its users: one call per user action."""
 

@@ -1,6 +1,5 @@
 """The command line as an operator meets it: settings errors, users, separate workers, reconcile."""
 
-import json
 import signal
 import subprocess
 import time
@@ -8,7 +7,7 @@ import time
 import pytest
 
 import arca_harness
-from arca_harness import clean_env, database_env, run_cli
+from arca_harness import clean_env, database_env, run_cli, start_worker
 
 
 def serve_once(data_dir, env, timeout=10):
@@ -73,11 +72,7 @@ def test_separate_worker_process_records_queued_uploads(arca):
         ids.append(r.json()["id"])
     time.sleep(0.5)
     assert dep.list_all("alice") == []
-    log = open(dep.server.log_dir / "split-worker.stderr.log", "wb")
-    worker = subprocess.Popen([arca_harness.ARCA_BIN, "worker", "--data-dir", str(dep.server.data_dir)],
-                              stdout=subprocess.DEVNULL, stderr=log,
-                              env=clean_env({**database_env(dep.server.data_dir), **env_off}), start_new_session=True)
-    arca_harness._ALL_PROCS.append(worker)
+    worker = start_worker(dep.server, env_off, "split-worker")
     try:
         for file_id in ids:
             dep.wait_for_file("alice", file_id, timeout=15)
@@ -96,5 +91,4 @@ def test_separate_worker_process_records_queued_uploads(arca):
             worker.kill()
             worker.wait(5)
             rc = None
-        log.close()
     assert rc == 0, f"worker exit code {rc} after SIGTERM"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import arca_harness
-from arca_harness import clean_env, run_cli
+from arca_harness import clean_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -111,15 +111,7 @@ def test_two_worker_processes_share_the_queue_and_record_each_upload_once(arca):
         r = dep.upload_raw("alice", f"shared {i}.txt", f"payload {i}".encode())
         assert r.status == 202, r
         ids.append(r.json()["id"])
-    workers = []
-    for n in range(2):
-        log = open(dep.server.log_dir / f"pg-worker-{n}.stderr.log", "wb")
-        w = subprocess.Popen([arca_harness.ARCA_BIN, "worker", "--data-dir", str(dep.server.data_dir)],
-                             stdout=subprocess.DEVNULL, stderr=log,
-                             env=clean_env({**arca_harness.database_env(dep.server.data_dir), **env_off}),
-                             start_new_session=True)
-        arca_harness._ALL_PROCS.append(w)
-        workers.append(w)
+    workers = [arca_harness.start_worker(dep.server, env_off, f"pg-worker-{n}") for n in range(2)]
     try:
         for file_id in ids:
             dep.wait_for_file("alice", file_id, timeout=30)

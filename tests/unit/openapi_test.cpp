@@ -33,7 +33,6 @@ class OpenApiTest : public ::testing::Test {
   OpenApiTest() : router_([](std::string_view) -> Result<Caller> { return Unauthenticated("x", "x"); }, metrics_) {
     http::RouteOptions opts;
     opts.blob_link_secret = "0123456789abcdef0123456789abcdef";  // so the optional /blob route exists
-    opts.public_base_url = "http://127.0.0.1:8080";
     http::AddRoutes(router_, f_.app, metrics_, opts);
     boost::system::error_code ec;
     doc_ = json::parse(http::OpenApiDocument(), ec);

@@ -74,9 +74,8 @@ Status SqliteQueue::Publish(const std::string& topic, const std::string& key, co
   {
     std::lock_guard lock(mu_);
     ARCA_RETURN_IF_ERROR(InsertForGroups(topic, key, payload));
-    ++publish_count_;
   }
-  published_.notify_all();
+  published_.Notify();
   return Status::Ok();
 }
 
@@ -203,16 +202,6 @@ Status SqliteQueue::Release(const Message& m) {
   s.Bind(1, lease.id).Bind(2, lease.token);
   s.Step();
   return StatusFromStmt(s, "release");
-}
-
-void SqliteQueue::WaitForPublish(std::chrono::milliseconds wait, std::uint64_t seen) {
-  std::unique_lock lock(mu_);
-  published_.wait_for(lock, wait, [&] { return publish_count_ != seen; });
-}
-
-std::uint64_t SqliteQueue::PublishCount() {
-  std::lock_guard lock(mu_);
-  return publish_count_;
 }
 
 }  // namespace arca::embedded_queue

@@ -4,7 +4,6 @@
 // expires and the row is delivered again.
 #pragma once
 
-#include <condition_variable>
 #include <mutex>
 
 #include "adapters/leased_queue/leased_subscription.hpp"
@@ -31,9 +30,7 @@ class SqliteQueue : public EventBus {
   Status Ack(const Message& m);
   Status Fail(const std::string& group, const Message& m, const std::string& error, bool retryable);
   Status Release(const Message& m);
-  // Blocks until something is published in this process or `wait` passes.
-  void WaitForPublish(std::chrono::milliseconds wait, std::uint64_t seen);
-  std::uint64_t PublishCount();
+  leased_queue::PublishSignal& published() { return published_; }
   const QueueOptions& options() const { return opts_; }
 
  private:
@@ -46,8 +43,7 @@ class SqliteQueue : public EventBus {
   std::mutex mu_;
   sqlite::DbHandle db_;  // guarded by mu_
   QueueOptions opts_;
-  std::condition_variable published_;
-  std::uint64_t publish_count_ = 0;  // guarded by mu_
+  leased_queue::PublishSignal published_;
 };
 
 }  // namespace arca::embedded_queue

@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
 
 #include "ports/event_bus.hpp"
 
@@ -36,11 +39,39 @@ struct QueueOptions {
   std::chrono::milliseconds idle_poll{250};  // re-check for rows written by other processes
 };
 
+// Wakes this process's consumers when it publishes, so an in-process worker
+// sees a new message at once; other processes' messages are found by the
+// idle poll. Thread-safe.
+class PublishSignal {
+ public:
+  void Notify() {
+    {
+      std::lock_guard lock(mu_);
+      ++count_;
+    }
+    cv_.notify_all();
+  }
+  std::uint64_t Count() {
+    std::lock_guard lock(mu_);
+    return count_;
+  }
+  // Returns when a publish after `seen` happened, or after `wait`.
+  void WaitAfter(std::uint64_t seen, std::chrono::milliseconds wait) {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, wait, [&] { return count_ != seen; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::uint64_t count_ = 0;  // guarded by mu_
+};
+
 // Rows published while no group followed their topic wait under this group
 // name; the first group to subscribe takes them over.
 inline constexpr const char* kUnclaimedGroup = "*";
 
-// Queue must offer Claim, Ack, Fail, Release, WaitForPublish, PublishCount
+// Queue must offer Claim, Ack, Fail, Release, published() (a PublishSignal)
 // and options().idle_poll, as SqliteQueue and PgQueue do.
 template <typename Queue>
 class LeasedSubscription : public Subscription {
@@ -52,7 +83,7 @@ class LeasedSubscription : public Subscription {
   Result<std::vector<Message>> Poll(size_t max, std::chrono::milliseconds wait) override {
     const auto deadline = std::chrono::steady_clock::now() + wait;
     for (;;) {
-      const std::uint64_t seen = q_.PublishCount();
+      const std::uint64_t seen = q_.published().Count();
       auto got = q_.Claim(group_, topics_, max);
       if (!got.ok() || !got->empty()) {
         if (got.ok())
@@ -63,7 +94,7 @@ class LeasedSubscription : public Subscription {
       if (now >= deadline) return got;
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
       // Another process's publish is seen at the next idle poll at the latest.
-      q_.WaitForPublish(std::min(left, q_.options().idle_poll), seen);
+      q_.published().WaitAfter(seen, std::min(left, q_.options().idle_poll));
     }
   }
   Status Ack(const Message& m) override {

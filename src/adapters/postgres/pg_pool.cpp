@@ -3,7 +3,6 @@
 #include <functional>
 #include <thread>
 
-#include "core/encoding.hpp"
 
 namespace arca::postgres {
 
@@ -32,7 +31,7 @@ Result<Rows> Check(PGconn* c, PGresult* raw, std::string_view what) {
 Result<Rows> Conn::Exec(std::string_view sql, const Params& params) {
   // The statement's name comes from its text, so each distinct query shape
   // (the listing builds a few) is planned once per connection.
-  std::string name = "s" + HexEncode(std::to_string(std::hash<std::string_view>{}(sql))).substr(0, 24);
+  std::string name = "s" + std::to_string(std::hash<std::string_view>{}(sql));
   if (!prepared_.count(name)) {
     std::string text(sql);
     auto prep = Check(c_.get(), PQprepare(c_.get(), name.c_str(), text.c_str(), 0, nullptr), "prepare");

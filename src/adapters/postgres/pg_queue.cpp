@@ -36,11 +36,7 @@ Status PgQueue::Publish(const std::string& topic, const std::string& key, const 
         "WHERE NOT EXISTS (SELECT 1 FROM queue_groups WHERE topic = $1)",
         {topic, key, payload, leased_queue::kUnclaimedGroup})));
   }
-  {
-    std::lock_guard lock(mu_);
-    ++publish_count_;
-  }
-  published_.notify_all();
+  published_.Notify();
   return Status::Ok();
 }
 
@@ -146,16 +142,6 @@ Status PgQueue::Release(const Message& m) {
       "UPDATE queue_deliveries SET leased_until = '-infinity', attempts = greatest(attempts - 1, 0) "
       "WHERE id = $1::bigint AND attempts = $2::integer AND leased_until > now()",
       {std::to_string(lease.id), std::to_string(lease.token)}));
-}
-
-void PgQueue::WaitForPublish(std::chrono::milliseconds wait, std::uint64_t seen) {
-  std::unique_lock lock(mu_);
-  published_.wait_for(lock, wait, [&] { return publish_count_ != seen; });
-}
-
-std::uint64_t PgQueue::PublishCount() {
-  std::lock_guard lock(mu_);
-  return publish_count_;
 }
 
 }  // namespace arca::postgres

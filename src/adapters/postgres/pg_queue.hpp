@@ -3,7 +3,6 @@
 // processes can share it without handing one message to two of them.
 #pragma once
 
-#include <condition_variable>
 
 #include "adapters/leased_queue/leased_subscription.hpp"
 #include "adapters/postgres/pg_pool.hpp"
@@ -28,17 +27,14 @@ class PgQueue : public EventBus {
   Status Ack(const Message& m);
   Status Fail(const std::string& group, const Message& m, const std::string& error, bool retryable);
   Status Release(const Message& m);
-  void WaitForPublish(std::chrono::milliseconds wait, std::uint64_t seen);
-  std::uint64_t PublishCount();
+  leased_queue::PublishSignal& published() { return published_; }
   const PgQueueOptions& options() const { return opts_; }
 
  private:
   Status DeadLetter(Conn& c, const std::string& group, const Message& m, const std::string& error);
   Pool pool_;
   PgQueueOptions opts_;
-  std::mutex mu_;
-  std::condition_variable published_;
-  std::uint64_t publish_count_ = 0;  // guarded by mu_
+  leased_queue::PublishSignal published_;
 };
 
 }  // namespace arca::postgres

@@ -4,8 +4,6 @@
 #pragma once
 
 #include <chrono>
-#include <cstdint>
-#include <memory>
 #include <string>
 #include <utility>
 #include <vector>

@@ -44,6 +44,13 @@ Status FromResponse(const HttpResponse& r, const std::string& what) {
   return Internal("storage_error", text);
 }
 
+// CompleteMultipartUpload and CopyObject may answer 200 and still fail,
+// with an <Error> document as the body.
+Status ErrorInOkBody(const HttpResponse& r, const std::string& what) {
+  if (r.body.find("<Error>") == std::string::npos) return Status::Ok();
+  return FromResponse(HttpResponse{500, {}, r.body}, what);
+}
+
 std::string Unquote(std::string etag) {
   if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') etag = etag.substr(1, etag.size() - 2);
   return etag;
@@ -216,9 +223,7 @@ Status S3Client::CompleteMultipartUpload(const std::string& key, const std::stri
   body += "</CompleteMultipartUpload>";
   auto r = Send({"POST", key, {{"uploadId", upload_id}}, {{"Content-Type", "application/xml"}}, body});
   if (!r.ok()) return r.status();
-  // S3 may answer 200 with an <Error> body when completion fails late.
-  if (r->body.find("<Error>") != std::string::npos) return FromResponse(HttpResponse{500, {}, r->body}, "complete");
-  return Status::Ok();
+  return ErrorInOkBody(*r, "complete " + key);
 }
 
 Status S3Client::AbortMultipartUpload(const std::string& key, const std::string& upload_id) {
@@ -265,9 +270,7 @@ Status S3Client::CopyObject(const std::string& from_key, const std::string& to_k
   if (head->size <= multipart_from) {
     auto r = Send({"PUT", to_key, {}, {{"x-amz-copy-source", source}}, {}});
     if (!r.ok()) return r.status();
-    // S3 may answer 200 with an <Error> body when a copy fails late.
-    if (r->body.find("<Error>") != std::string::npos) return FromResponse(HttpResponse{500, {}, r->body}, "copy");
-    return Status::Ok();
+    return ErrorInOkBody(*r, "copy " + from_key);
   }
   auto upload = CreateMultipartUpload(to_key, head->meta);
   if (!upload.ok()) return upload.status();
