@@ -11,6 +11,7 @@
 #include "adapters/auth/argon2_password_hasher.hpp"
 #include "adapters/auth/jwt_hs256.hpp"
 #include "adapters/embedded_queue/sqlite_queue.hpp"
+#include "adapters/kafka/kafka_bus.hpp"
 #include "adapters/localfs/localfs_object_store.hpp"
 #include "adapters/magic/libmagic_sniffer.hpp"
 #include "adapters/postgres/pg_metadata_store.hpp"
@@ -71,13 +72,29 @@ Status WithRetry(const char* what, F&& step) {
   }
 }
 
+Result<std::unique_ptr<EventBus>> OpenKafka(const Settings& s) {
+  auto brokers = kafka::ParseBrokerUrl(s.broker_url);
+  if (!brokers.ok()) return brokers.status();
+  kafka::KafkaOptions o;
+  o.brokers = *brokers;
+  o.topics = {s.topics.uploaded, s.topics.delete_requested, s.topics.rename_requested, s.topics.processed};
+  o.partitions = s.kafka_partitions;
+  o.replication = s.kafka_replication;
+  o.publish_timeout = s.kafka_publish_timeout;
+  // The groups of the worker roles (workers/*.cpp), so /metrics shows their
+  // lag even from an API node that runs no consumer.
+  o.role_groups = {{s.topics.uploaded, "metadata"}, {s.topics.delete_requested, "delete"}};
+  auto bus = kafka::KafkaBus::Open(std::move(o));
+  if (!bus.ok()) return bus.status();
+  return std::unique_ptr<EventBus>(std::move(bus).value());
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Runtime>> BuildRuntime(const Settings& s) {
   auto rt = std::make_unique<Runtime>();
   rt->settings = s;
   if (s.key_layout != "opaque") return NotInThisBuild("key_layout", "the named key layout");
-  if (s.broker_url != "embedded") return NotInThisBuild("broker_url", "Kafka");
 
   auto secret = LoadOrCreateSecret(s);
   if (!secret.ok()) return secret.status();
@@ -87,12 +104,19 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Settings& s) {
     auto meta = sqlite::SqliteMetadataStore::Open(db_path);
     if (!meta.ok()) return meta.status();
     rt->meta = std::move(meta).value();
-    auto queue = embedded_queue::SqliteQueue::Open(db_path);
-    if (!queue.ok()) return queue.status();
-    rt->bus = std::move(queue).value();
+    if (s.broker_url == "embedded") {
+      auto queue = embedded_queue::SqliteQueue::Open(db_path);
+      if (!queue.ok()) return queue.status();
+      rt->bus = std::move(queue).value();
+    }
   } else {
     rt->meta = std::make_unique<postgres::PgMetadataStore>(s.database_url, 16);
-    rt->bus = std::make_unique<postgres::PgQueue>(s.database_url, 8);
+    if (s.broker_url == "embedded") rt->bus = std::make_unique<postgres::PgQueue>(s.database_url, 8);
+  }
+  if (!rt->bus) {
+    auto bus = OpenKafka(s);
+    if (!bus.ok()) return bus.status();
+    rt->bus = std::move(bus).value();
   }
   ARCA_RETURN_IF_ERROR(WithRetry("database", [&] { return rt->meta->Migrate(); }));
   ARCA_RETURN_IF_ERROR(WithRetry("broker", [&] { return rt->bus->Prepare(); }));

@@ -39,7 +39,7 @@ int Serve(const Settings& s) {
   if ((*rt)->local_store && s.public_url.empty()) (*rt)->local_store->SetPublicBaseUrl(base);
 
   std::unique_ptr<workers::WorkerPool> pool;
-  if (s.serve_workers) {
+  if (s.runs_workers_in_serve()) {
     pool = std::make_unique<workers::WorkerPool>(app, workers::WorkerPool::KnownRoles());
     if (Status st = pool->Start(); !st.ok()) {
       std::fprintf(stderr, "arca: workers: %s\n", st.message().c_str());
@@ -51,7 +51,7 @@ int Serve(const Settings& s) {
   if (auto n = app.meta.CountUsers(); n.ok() && *n == 0)
     std::printf("No users yet. Create one with:\n  arca user add alice --admin --password-stdin <<< 'a-long-password'\n");
   std::fflush(stdout);
-  log::Info("serving", {{"url", base}, {"workers", s.serve_workers ? "in-process" : "off"}});
+  log::Info("serving", {{"url", base}, {"workers", s.runs_workers_in_serve() ? "in-process" : "off"}});
 
   std::thread waiter([&server] {
     int sig = WaitForStopSignal();

@@ -27,6 +27,19 @@ std::string Duration(std::chrono::seconds& out, const std::string& v) {
   return "";
 }
 
+std::string Int(int& out, const std::string& v, int lo, int hi) {
+  try {
+    size_t used = 0;
+    int n = std::stoi(v, &used);
+    if (used == v.size() && n >= lo && n <= hi) {
+      out = n;
+      return "";
+    }
+  } catch (...) {
+  }
+  return "expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got '" + v + "'";
+}
+
 // Kafka's rules for topic names, so a name that works here works there.
 std::string Topic(std::string& out, const std::string& v) {
   if (v.empty() || v.size() > 200) return "a topic name has 1 to 200 characters";
@@ -108,7 +121,21 @@ const Field kFields[] = {
        while (!s.public_url.empty() && s.public_url.back() == '/') s.public_url.pop_back();
        return "";
      }},
-    {"serve_workers", [](Settings& s, const std::string& v) { return Bool(s.serve_workers, v); }},
+    {"serve_workers", [](Settings& s, const std::string& v) {
+       bool b = false;
+       std::string err = Bool(b, v);
+       if (err.empty()) s.serve_workers = b;
+       return err;
+     }},
+    {"kafka_partitions", [](Settings& s, const std::string& v) { return Int(s.kafka_partitions, v, 1, 10000); }},
+    {"kafka_replication", [](Settings& s, const std::string& v) -> std::string {
+       if (v == "-1") {
+         s.kafka_replication = -1;
+         return "";
+       }
+       return Int(s.kafka_replication, v, 1, 100);
+     }},
+    {"kafka_publish_timeout", [](Settings& s, const std::string& v) { return Duration(s.kafka_publish_timeout, v); }},
     {"login_ttl", [](Settings& s, const std::string& v) { return Duration(s.login_ttl, v); }},
     {"topic_uploaded", [](Settings& s, const std::string& v) { return Topic(s.topics.uploaded, v); }},
     {"topic_delete", [](Settings& s, const std::string& v) { return Topic(s.topics.delete_requested, v); }},

@@ -25,11 +25,17 @@ struct Settings {
   std::uint64_t max_upload = 5ULL << 30;
   std::string jwt_secret;  // default: generated once into <data dir>/jwt-secret
   std::string public_url;  // default http://<listen>
-  bool serve_workers = true;
+  // `arca serve` runs the consumer roles in-process. Unset: yes with the
+  // embedded broker, no with Kafka (there `arca worker` does the work).
+  std::optional<bool> serve_workers;
+  int kafka_partitions = 6;    // for topics Arca creates
+  int kafka_replication = -1;  // -1: the broker's default
+  std::chrono::seconds kafka_publish_timeout{5};
   std::chrono::seconds login_ttl{3600};
   std::string log_level = "info";
   Topics topics;  // ARCA_TOPIC_UPLOADED, _DELETE, _RENAME, _PROCESSED
 
+  bool runs_workers_in_serve() const { return serve_workers.value_or(broker_url == "embedded"); }
   std::string listen_host() const;
   unsigned short listen_port() const;
 };
