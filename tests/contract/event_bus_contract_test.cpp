@@ -1,6 +1,10 @@
-// EventBus contract: every adapter of the port (the embedded SQLite queue
-// now, Kafka later) must pass these tests. They use the port interface only;
-// an adapter joins by adding one line to kFactories at the bottom.
+// EventBus contract: every adapter of the port (the table-backed queues on
+// SQLite and PostgreSQL, and Kafka) must pass these tests. They use the port
+// interface only; an adapter joins by adding one line to Factories() at the
+// bottom. Two guarantees belong to the table-backed queues only and are
+// marked as such: leases that expire while a consumer stays silent, and a
+// key held back while its previous message is in hand. Kafka gives the
+// first through session timeouts and the second through partition order.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -16,6 +20,7 @@
 #include <vector>
 
 #include "adapters/embedded_queue/sqlite_queue.hpp"
+#include "adapters/kafka/kafka_bus.hpp"
 #include "adapters/postgres/pg_queue.hpp"
 #include "contract/pg_databases.hpp"
 #include "core/events.hpp"
@@ -37,6 +42,8 @@ struct EventBusFactory {
   // retries after a short backoff (well under a second).
   std::function<Result<std::unique_ptr<EventBus>>(const fs::path& dir)> open;
   int max_attempts;  // deliveries before a message goes to the dead-letter topic
+  bool leases = true;              // a silent consumer's messages go to another after ~1 s
+  bool holds_key_in_flight = true;  // a key's next message waits until the one in hand is settled
 };
 void PrintTo(const EventBusFactory& f, std::ostream* os) { *os << f.name; }
 
@@ -124,6 +131,14 @@ class EventBusContract : public ::testing::TestWithParam<EventBusFactory> {
     EXPECT_TRUE(d.ok()) << d.status().message();
     return d.ok() ? *d : -1;
   }
+  // Depth is a gauge that may trail acks by a commit interval (Kafka).
+  std::int64_t DepthSettlesAt(std::int64_t want) {
+    std::int64_t d = Depth();
+    for (auto deadline = std::chrono::steady_clock::now() + 5s; d != want && std::chrono::steady_clock::now() < deadline;
+         d = Depth())
+      std::this_thread::sleep_for(50ms);
+    return d;
+  }
 
   TempDir dir_;
   std::unique_ptr<EventBus> bus_;
@@ -154,7 +169,7 @@ TEST_P(EventBusContract, AckedMessageIsNeverDeliveredAgain) {
   ASSERT_EQ(got.size(), 1u);
   ASSERT_TRUE(sub.Ack(got[0]).ok());
   ExpectNothing(sub);
-  EXPECT_EQ(Depth(), 0);
+  EXPECT_EQ(DepthSettlesAt(0), 0);
 
   sub.Release();  // nothing in hand: nothing comes back
   ExpectNothing(Subscribe(kGroup, kTopic));
@@ -171,10 +186,11 @@ TEST_P(EventBusContract, UnackedMessageIsRedeliveredAfterRelease) {
   EXPECT_EQ(again[0].payload, first[0].payload);
   EXPECT_EQ(again[0].key, "file-1");
   ASSERT_TRUE(sub.Ack(again[0]).ok());
-  EXPECT_EQ(Depth(), 0);
+  EXPECT_EQ(DepthSettlesAt(0), 0);
 }
 
 TEST_P(EventBusContract, UnackedMessageIsRedeliveredAfterTheLeaseExpires) {
+  if (!GetParam().leases) GTEST_SKIP() << "no leases: a silent member loses its partitions after the session timeout";
   Publish("file-1", "hello");
   Subscription& crashed = Subscribe(kGroup, kTopic);
   const auto polled_at = std::chrono::steady_clock::now();
@@ -194,7 +210,7 @@ TEST_P(EventBusContract, UnackedMessageIsRedeliveredAfterTheLeaseExpires) {
   EXPECT_EQ(again[0].payload, first[0].payload);
   EXPECT_GE(again[0].attempts, 1);
   ASSERT_TRUE(other.Ack(again[0]).ok());
-  EXPECT_EQ(Depth(), 0);
+  EXPECT_EQ(DepthSettlesAt(0), 0);
 }
 
 TEST_P(EventBusContract, EveryGroupGetsEveryMessage) {
@@ -248,7 +264,7 @@ TEST_P(EventBusContract, ConsumersOfOneGroupShareTheWorkWithoutDuplicates) {
   for (int i = 0; i < kCount; ++i) want.push_back("m" + std::to_string(i));
   std::sort(want.begin(), want.end());
   EXPECT_EQ(all, want);  // each message once, to one of the two consumers
-  EXPECT_EQ(Depth(), 0);
+  EXPECT_EQ(DepthSettlesAt(0), 0);
 }
 
 TEST_P(EventBusContract, TopicsAreSeparate) {
@@ -277,6 +293,7 @@ TEST_P(EventBusContract, MessagesOfOneKeyArriveInPublishOrder) {
 }
 
 TEST_P(EventBusContract, NextMessageOfAKeyWaitsWhileTheFirstIsInFlight) {
+  if (!GetParam().holds_key_in_flight) GTEST_SKIP() << "keys keep their order through partition order instead";
   Subscription& sub = Subscribe("group-a", kTopic);
   Publish("k1", "k1-first");
   Publish("k2", "k2-only");
@@ -326,9 +343,9 @@ TEST_P(EventBusContract, MessageFailingEveryAttemptGoesToTheDeadLetterTopic) {
     ASSERT_TRUE(sub.Fail(got[0], "still broken", true).ok());
   }
   ExpectNothing(sub, 500ms);
-  EXPECT_EQ(Depth(), 0);  // dead letters are not pending work
+  EXPECT_EQ(DepthSettlesAt(0), 0);  // dead letters are not pending work
 
-  Subscription& dlq = Subscribe(kGroup, Topics::Dlq(kTopic));
+  Subscription& dlq = Subscribe("operator", Topics::Dlq(kTopic));
   auto dead = PollUntil(dlq, 1);
   ASSERT_EQ(dead.size(), 1u);
   EXPECT_EQ(dead[0].topic, kTopic + ".dlq");
@@ -355,7 +372,7 @@ TEST_P(EventBusContract, NonRetryableFailureGoesStraightToTheDeadLetterTopic) {
   EXPECT_EQ(BodyOf(next[0]), "after-poison");
   ASSERT_TRUE(sub.Ack(next[0]).ok());
 
-  Subscription& dlq = Subscribe(kGroup, Topics::Dlq(kTopic));
+  Subscription& dlq = Subscribe("operator", Topics::Dlq(kTopic));
   auto dead = PollUntil(dlq, 1);
   ASSERT_EQ(dead.size(), 1u);
   auto o = boost::json::parse(dead[0].payload).as_object();
@@ -398,10 +415,34 @@ Result<std::unique_ptr<EventBus>> OpenPgQueue(const fs::path& dir) {
   return std::unique_ptr<EventBus>(new postgres::PgQueue(testing::PgDatabases::Get().UrlFor(dir), 4, o));
 }
 
-// PostgreSQL joins when a server is configured (scripts/test always does).
+const char* KafkaServerUrl() {
+  const char* u = std::getenv("ARCA_TEST_BROKER_URL");
+  return (u && *u) ? u : nullptr;
+}
+
+// Each test directory gets its own topics and groups through the name prefix.
+Result<std::unique_ptr<EventBus>> OpenKafka(const fs::path& dir) {
+  auto brokers = kafka::ParseBrokerUrl(KafkaServerUrl());
+  if (!brokers.ok()) return brokers.status();
+  kafka::KafkaOptions o;
+  o.brokers = *brokers;
+  o.topics = {kTopic};
+  o.partitions = 3;
+  o.max_attempts = kSqliteMaxAttempts;
+  o.base_backoff = 50ms;
+  o.publish_timeout = 5000ms;
+  o.role_groups = {{kTopic, kGroup}};
+  o.name_prefix = "t" + std::to_string(std::hash<std::string>{}(dir.string())) + ".";
+  auto bus = kafka::KafkaBus::Open(std::move(o));
+  if (!bus.ok()) return bus.status();
+  return std::unique_ptr<EventBus>(std::move(bus).value());
+}
+
+// PostgreSQL and Kafka join when a server is configured (scripts/test always does).
 std::vector<EventBusFactory> Factories() {
   std::vector<EventBusFactory> f{{"SqliteQueue", OpenSqliteQueue, kSqliteMaxAttempts}};
   if (testing::PgServerUrl()) f.push_back({"PgQueue", OpenPgQueue, kSqliteMaxAttempts});
+  if (KafkaServerUrl()) f.push_back({"Kafka", OpenKafka, kSqliteMaxAttempts, false, false});
   return f;
 }
 

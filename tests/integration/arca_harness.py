@@ -270,8 +270,25 @@ def storage_env(data_dir) -> dict:
             "ARCA_S3_SECRET_KEY": os.environ["ARCA_TEST_S3_SECRET_KEY"]}
 
 
+# ARCA_TEST_BROKER=kafka sends every data dir's events through the Kafka
+# broker named by ARCA_TEST_BROKER_URL, on topics of its own, and runs the
+# consumers in a separate `arca worker` process beside each server (the
+# production shape: serve and worker apart).
+TEST_BROKER = os.environ.get("ARCA_TEST_BROKER", "embedded")
+
+
+def broker_env(data_dir) -> dict:
+    if TEST_BROKER != "kafka":
+        return {}
+    tag = uuid.uuid5(uuid.NAMESPACE_URL, str(Path(data_dir).resolve())).hex[:12]
+    return {"ARCA_BROKER_URL": os.environ["ARCA_TEST_BROKER_URL"],
+            "ARCA_TOPIC_UPLOADED": f"uploaded-{tag}", "ARCA_TOPIC_DELETE": f"delete-{tag}",
+            "ARCA_TOPIC_RENAME": f"rename-{tag}", "ARCA_TOPIC_PROCESSED": f"processed-{tag}",
+            "ARCA_KAFKA_PARTITIONS": "3"}
+
+
 def database_env(data_dir) -> dict:
-    store = storage_env(data_dir)
+    store = {**storage_env(data_dir), **broker_env(data_dir)}
     if TEST_BACKEND != "postgres":
         return store
     assert PG_SERVER, "ARCA_TEST_BACKEND=postgres needs ARCA_TEST_DATABASE_URL"
@@ -309,6 +326,7 @@ class ArcaServer:
         self.starts = 0
         self.stdout_text = ""
         self.stderr_path = self.log_dir / f"{name}.stderr.log"
+        self.worker: subprocess.Popen | None = None  # the companion `arca worker` (Kafka runs)
 
     # -- lifecycle ---------------------------------------------------------
     def start(self, env: dict | None = None, timeout: float = START_TIMEOUT) -> "ArcaServer":
@@ -337,6 +355,8 @@ class ArcaServer:
             if self.port and "\n" in text:
                 time.sleep(0.05)  # let the rest of the banner land
                 self.stdout_text = stdout_path.read_text("utf-8", "replace")
+                if TEST_BROKER == "kafka" and self.env.get("ARCA_SERVE_WORKERS") != "false":
+                    self.worker = start_worker(self, self.env, f"{self.name}-worker", wait_ready=True)
                 return self
             if self.proc.poll() is not None:
                 raise RuntimeError(f"arca serve exited with {self.proc.returncode}:\n{self.stderr_tail(30)}")
@@ -353,6 +373,7 @@ class ArcaServer:
 
     def stop(self, timeout: float = 15):
         """Graceful stop (SIGTERM); SIGKILL if it does not finish in time."""
+        self._stop_worker(hard=False)
         if not self.running():
             return
         self.proc.send_signal(signal.SIGTERM)
@@ -362,8 +383,22 @@ class ArcaServer:
             self.kill()
             raise AssertionError(f"arca did not stop within {timeout} s of SIGTERM")
 
+    def _stop_worker(self, hard: bool):
+        w, self.worker = self.worker, None
+        if w is None or w.poll() is not None:
+            return
+        w.send_signal(signal.SIGKILL if hard else signal.SIGTERM)
+        try:
+            rc = w.wait(30)
+        except subprocess.TimeoutExpired:
+            w.kill()
+            w.wait(10)
+            raise AssertionError("arca worker did not stop within 30 s of SIGTERM")
+        assert hard or rc == 0, f"arca worker exited with {rc} after SIGTERM"
+
     def kill(self):
         """kill -9: no chance to clean up."""
+        self._stop_worker(hard=True)
         if self.proc is None or self.proc.poll() is not None:
             return
         self.proc.send_signal(signal.SIGKILL)
@@ -427,12 +462,27 @@ def run_cli(args: list[str], env: dict | None = None, stdin: str | None = None, 
                           env=clean_env(merged), timeout=timeout)
 
 
-def start_worker(server: "ArcaServer", env: dict, name: str) -> subprocess.Popen:
-    """`arca worker` on a server's data dir (and its database/bucket), logging beside the server's log."""
-    log = open(server.log_dir / f"{name}.stderr.log", "wb")
+def start_worker(server: "ArcaServer", env: dict, name: str, wait_ready: bool = False) -> subprocess.Popen:
+    """`arca worker` on a server's data dir (and its database/bucket), logging beside the server's log.
+
+    With `wait_ready`, returns once the worker says it runs (its consumers are subscribed)."""
+    path = server.log_dir / f"{name}.stderr.log"
+    start = path.stat().st_size if path.exists() else 0
+    log = open(path, "ab")
     w = subprocess.Popen([ARCA_BIN, "worker", "--data-dir", str(server.data_dir)], stdout=subprocess.DEVNULL,
                          stderr=log, env=clean_env({**database_env(server.data_dir), **env}), start_new_session=True)
     _ALL_PROCS.append(w)
+    deadline = time.monotonic() + START_TIMEOUT
+    while wait_ready and time.monotonic() < deadline:
+        with open(path, "rb") as f:
+            f.seek(start)
+            if b'"msg":"worker running"' in f.read():
+                return w
+        if w.poll() is not None:
+            raise RuntimeError(f"arca worker exited with {w.returncode}; see {path}")
+        time.sleep(0.02)
+    if wait_ready:
+        raise RuntimeError(f"arca worker did not start within {START_TIMEOUT} s; see {path}")
     return w
 
 

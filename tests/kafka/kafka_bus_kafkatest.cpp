@@ -1,0 +1,150 @@
+// Kafka-only behaviour of KafkaBus, on the real broker named by
+// ARCA_TEST_BROKER_URL (scripts/services up starts one). What every broker
+// must do is in tests/contract/event_bus_contract_test.cpp.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "adapters/kafka/kafka_bus.hpp"
+
+namespace arca {
+namespace {
+using namespace std::chrono_literals;
+
+std::string Brokers() {
+  const char* u = std::getenv("ARCA_TEST_BROKER_URL");
+  if (!u || !*u) return "";
+  auto b = kafka::ParseBrokerUrl(u);
+  return b.ok() ? *b : "";
+}
+
+std::unique_ptr<kafka::KafkaBus> OpenBus(const std::string& brokers, std::chrono::milliseconds publish_timeout = 5s) {
+  kafka::KafkaOptions o;
+  o.brokers = brokers;
+  o.topics = {"work"};
+  o.partitions = 3;
+  o.publish_timeout = publish_timeout;
+  o.base_backoff = 50ms;
+  o.name_prefix = "k" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()) + ".";
+  auto bus = kafka::KafkaBus::Open(std::move(o));
+  EXPECT_TRUE(bus.ok()) << bus.status().message();
+  return bus.ok() ? std::move(bus).value() : nullptr;
+}
+
+TEST(KafkaBus, BrokerUrlsAreParsedAndBadOnesNamed) {
+  EXPECT_EQ(*kafka::ParseBrokerUrl("kafka://a:9092"), "a:9092");
+  EXPECT_EQ(*kafka::ParseBrokerUrl("kafka://a:9092,b:9093/"), "a:9092,b:9093");
+  for (const char* bad : {"kafka://", "kafka://a", "kafka://a:", "kafka://a:x", "http://a:9092", "kafka://a:1,"}) {
+    auto r = kafka::ParseBrokerUrl(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().code(), "invalid_setting");
+    EXPECT_NE(r.status().message().find("broker_url"), std::string::npos);
+  }
+}
+
+// The API answers 202 only after the broker confirmed the event; with no
+// broker the upload must fail in bounded time with a retryable error.
+TEST(KafkaBus, PublishWithNoBrokerFailsWithinTheTimeout) {
+  auto bus = OpenBus("127.0.0.1:1", 1500ms);  // nothing listens on port 1
+  ASSERT_TRUE(bus);
+  EXPECT_FALSE(bus->Ping().ok());
+  const auto start = std::chrono::steady_clock::now();
+  Status st = bus->Publish("work", "k", "{}");
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_FALSE(st.ok());
+  EXPECT_TRUE(st.retryable()) << st.message();
+  EXPECT_EQ(st.code(), "broker_unavailable");
+  EXPECT_LT(took, 15s);  // topic creation (10 s admin timeout) or delivery (1.5 s), never a hang
+}
+
+// An ack that arrives after the member lost the partition must not be
+// committed: the message is delivered again in the group.
+TEST(KafkaBus, AckAfterARebalanceDoesNotCommitAndTheMessageComesAgain) {
+  const std::string brokers = Brokers();
+  if (brokers.empty()) GTEST_SKIP() << "ARCA_TEST_BROKER_URL not set";
+  auto bus = OpenBus(brokers);
+  ASSERT_TRUE(bus);
+  ASSERT_TRUE(bus->Prepare().ok());
+  auto a = bus->Subscribe("g", {"work"});
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE(bus->Publish("work", "file-1", "m1").ok());
+  std::vector<Message> got;
+  for (auto deadline = std::chrono::steady_clock::now() + 10s; got.empty() && std::chrono::steady_clock::now() < deadline;)
+    got = *(*a)->Poll(1, 200ms);
+  ASSERT_EQ(got.size(), 1u);
+
+  // A second member joins; both keep polling until the group has settled.
+  auto b = bus->Subscribe("g", {"work"});
+  ASSERT_TRUE(b.ok());
+  std::vector<Message> again;
+  std::atomic<bool> stop{false};
+  std::thread tb([&] {
+    while (!stop) {
+      auto r = (*b)->Poll(1, 100ms);
+      if (r.ok() && !r->empty()) {
+        again.insert(again.end(), r->begin(), r->end());
+        (void)(*b)->Ack(r->front());
+      }
+    }
+  });
+  for (int i = 0; i < 30; ++i) {  // ~3 s of polling on A: the revoke is served here
+    auto r = (*a)->Poll(1, 100ms);
+    ASSERT_TRUE(r.ok());
+    ASSERT_TRUE(r->empty() || r->front().payload == "m1");
+    if (!r->empty()) {
+      again.push_back(r->front());
+      (void)(*a)->Ack(r->front());
+    }
+  }
+  // The first delivery's ack comes late, after the rebalance.
+  ASSERT_TRUE((*a)->Ack(got[0]).ok());
+  for (int i = 0; i < 50 && again.empty(); ++i) {
+    auto r = (*a)->Poll(1, 100ms);
+    if (r.ok() && !r->empty()) {
+      again.push_back(r->front());
+      (void)(*a)->Ack(r->front());
+    }
+  }
+  stop = true;
+  tb.join();
+  ASSERT_EQ(again.size(), 1u) << "the message must be delivered exactly once more";
+  EXPECT_EQ(again[0].payload, "m1");
+}
+
+// A retry holds back its own partition only: other keys keep flowing.
+TEST(KafkaBus, ARetryingMessageDoesNotHoldBackOtherPartitions) {
+  const std::string brokers = Brokers();
+  if (brokers.empty()) GTEST_SKIP() << "ARCA_TEST_BROKER_URL not set";
+  auto bus = OpenBus(brokers);
+  ASSERT_TRUE(bus);
+  ASSERT_TRUE(bus->Prepare().ok());
+  auto sub = bus->Subscribe("g", {"work"});
+  ASSERT_TRUE(sub.ok());
+  for (int i = 0; i < 30; ++i) ASSERT_TRUE(bus->Publish("work", "key-" + std::to_string(i), std::to_string(i)).ok());
+  std::set<std::string> done;
+  int failures = 0;
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (done.size() < 30 && std::chrono::steady_clock::now() < deadline) {
+    auto r = (*sub)->Poll(10, 100ms);
+    ASSERT_TRUE(r.ok());
+    for (auto& m : *r) {
+      // "0" fails twice (retryable) before it succeeds.
+      if (m.payload == "0" && m.attempts < 2) {
+        EXPECT_EQ(m.attempts, failures);
+        ++failures;
+        ASSERT_TRUE((*sub)->Fail(m, "busy", true).ok());
+        continue;
+      }
+      done.insert(m.payload);
+      ASSERT_TRUE((*sub)->Ack(m).ok());
+    }
+  }
+  EXPECT_EQ(done.size(), 30u);
+  EXPECT_EQ(failures, 2);
+}
+
+}  // namespace
+}  // namespace arca
