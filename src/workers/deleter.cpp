@@ -13,7 +13,7 @@ class Deleter : public Consumer {
   std::string Topic() const override { return app_.settings.topics.delete_requested; }
   size_t BatchSize() const override { return 20; }
 
-  void Handle(Subscription& sub, std::vector<Message>& batch) override {
+  Status Handle(Subscription& sub, std::vector<Message>& batch) override {
     for (auto& m : batch) {
       auto e = ParseDeleteRequested(m.payload);
       if (!e.ok()) {
@@ -23,11 +23,13 @@ class Deleter : public Consumer {
       Status st = PurgeFile(app_, *e);
       if (st.ok()) {
         (void)sub.Ack(m);
-      } else {
-        log::Warn("delete failed", {{"file_id", e->header.file_id}, {"error", st.message()}});
-        (void)sub.Fail(m, st.message(), st.retryable());
+        continue;
       }
+      if (st.kind() == ErrorKind::kUnavailable) return st;
+      log::Warn("delete failed", {{"file_id", e->header.file_id}, {"error", st.message()}});
+      (void)FailMessage(sub, m, st);
     }
+    return Status::Ok();
   }
 
  private:

@@ -15,7 +15,7 @@ class MetadataWriter : public Consumer {
   std::string Topic() const override { return app_.settings.topics.uploaded; }
   size_t BatchSize() const override { return 200; }
 
-  void Handle(Subscription& sub, std::vector<Message>& batch) override {
+  Status Handle(Subscription& sub, std::vector<Message>& batch) override {
     std::vector<FileUploaded> events;
     std::vector<const Message*> sources;
     for (auto& m : batch) {
@@ -28,22 +28,26 @@ class MetadataWriter : public Consumer {
       events.push_back(std::move(e).value());
       sources.push_back(&m);
     }
-    if (events.empty()) return;
-    if (RecordUploads(app_, events).ok()) {
+    if (events.empty()) return Status::Ok();
+    Status all = RecordUploads(app_, events);
+    if (all.ok()) {
       for (auto* m : sources) (void)sub.Ack(*m);
-      return;
+      return Status::Ok();
     }
+    if (all.kind() == ErrorKind::kUnavailable) return all;
     // Find the culprit: one by one, so one bad row does not hold back the rest.
     for (size_t i = 0; i < events.size(); ++i) {
       Status st = RecordUploads(app_, {events[i]});
       if (st.ok()) {
         (void)sub.Ack(*sources[i]);
-      } else {
-        log::Warn("metadata write failed",
-                  {{"file_id", events[i].file.id}, {"error", st.message()}, {"request_id", events[i].header.request_id}});
-        (void)sub.Fail(*sources[i], st.message(), st.retryable());
+        continue;
       }
+      if (st.kind() == ErrorKind::kUnavailable) return st;
+      log::Warn("metadata write failed",
+                {{"file_id", events[i].file.id}, {"error", st.message()}, {"request_id", events[i].header.request_id}});
+      (void)FailMessage(sub, *sources[i], st);
     }
+    return Status::Ok();
   }
 
  private:

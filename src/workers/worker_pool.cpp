@@ -31,13 +31,31 @@ void WorkerPool::Loop(Consumer& c, Subscription& sub) {
       // The broker is away: back off, but keep trying (it may come back).
       log::Warn("poll failed", {{"role", c.Group()}, {"error", batch.status().message()}});
       failures = std::min(failures + 1, 6);
-      std::this_thread::sleep_for(std::chrono::milliseconds(100 << failures));
+      BackOff(std::chrono::milliseconds(100 << failures));
       continue;
     }
-    failures = 0;
-    if (!batch->empty()) c.Handle(sub, *batch);
+    if (batch->empty()) {
+      failures = 0;
+      continue;
+    }
+    Status st = c.Handle(sub, *batch);
+    if (st.ok()) {
+      failures = 0;
+      continue;
+    }
+    // A service is down: give the batch back uncharged and wait before trying again.
+    sub.Release();
+    log::Warn("service unavailable, backing off", {{"role", c.Group()}, {"error", st.message()}});
+    failures = std::min(failures + 1, 6);
+    BackOff(std::chrono::milliseconds(100 << failures));
   }
   sub.Release();
+}
+
+void WorkerPool::BackOff(std::chrono::milliseconds d) {
+  // In slices, so a stop request is not kept waiting.
+  const auto until = std::chrono::steady_clock::now() + d;
+  while (!stop_ && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(50));
 }
 
 void WorkerPool::Stop() {

@@ -23,6 +23,7 @@ class WorkerPool {
 
  private:
   void Loop(Consumer& c, Subscription& sub);
+  void BackOff(std::chrono::milliseconds d);
   App& app_;
   std::vector<std::string> roles_;
   std::vector<std::unique_ptr<Consumer>> consumers_;

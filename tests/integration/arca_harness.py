@@ -16,6 +16,7 @@ import hmac
 import http.client
 import json
 import os
+import re
 import select
 import signal
 import socket
@@ -453,6 +454,76 @@ class ArcaServer:
     def staging_files(self) -> list[Path]:
         tmp = self.objects_dir() / ".tmp"
         return sorted(tmp.rglob("*")) if tmp.exists() else []
+
+
+class PrivateService:
+    """One service of scripts/services (postgres or kafka) with a state dir of
+    its own, so a test can stop and start it without disturbing the rest of
+    the suite."""
+
+    URL_VARIABLE = {"postgres": "ARCA_DATABASE_URL", "kafka": "ARCA_BROKER_URL"}
+
+    def __init__(self, name: str):
+        self.name = name
+        self.state = Path(f"/tmp/arca-it-{name}-{uuid.uuid4().hex[:8]}")
+        self.env = dict(os.environ, ARCA_SERVICES_DIR=str(self.state))
+        out = self._services("up", name)
+        self.url = out.split(self.URL_VARIABLE[name] + "=", 1)[1].split()[0]
+
+    def _services(self, *args: str) -> str:
+        r = subprocess.run([str(REPO / "scripts" / "services"), *args], env=self.env, capture_output=True, text=True,
+                           timeout=240)
+        assert r.returncode == 0, f"scripts/services {' '.join(args)} failed: {r.stderr[-2000:]}"
+        return r.stdout
+
+    def stop(self):
+        self._services("stop", self.name)
+
+    def start(self):
+        self._services("start", self.name)
+
+    def down(self):
+        subprocess.run([str(REPO / "scripts" / "services"), "down"], env=self.env, capture_output=True, timeout=240)
+
+
+# --------------------------------------------------------------------------
+# The S3 server, seen from outside (curl's own SigV4 signing)
+# --------------------------------------------------------------------------
+
+def s3_request(method: str, path: str, *extra: str):
+    """A request to the test S3 server (ARCA_TEST_STORAGE_URL), signed by curl:
+    an independent check of what is in the bucket. Returns (status, head, body)."""
+    storage = os.environ["ARCA_TEST_STORAGE_URL"]
+    endpoint = urllib.parse.parse_qs(storage.split("?", 1)[1])["endpoint"][0]
+    access, secret = os.environ["ARCA_TEST_S3_ACCESS_KEY"], os.environ["ARCA_TEST_S3_SECRET_KEY"]
+    verb = ["-I"] if method == "HEAD" else ["-X", method]
+    empty_sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    r = subprocess.run(["curl", "-s", *verb, "--aws-sigv4", "aws:amz:us-east-1:s3", "--user", f"{access}:{secret}",
+                        "-H", f"x-amz-content-sha256: {empty_sha256}", "-D", "-", *extra, endpoint + path],
+                       capture_output=True, timeout=60)
+    head, _, body = r.stdout.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/") else 0
+    return status, head.decode("latin-1"), body
+
+
+def s3_keys(bucket: str) -> list[str]:
+    """Every key in the bucket (all pages)."""
+    keys, token = [], None
+    while True:
+        q = "list-type=2" + ("&continuation-token=" + urllib.parse.quote(token, safe="") if token else "")
+        status, _, body = s3_request("GET", f"/{bucket}?{q}")
+        assert status == 200, body
+        text = body.decode()
+        keys += re.findall(r"<Key>([^<]+)</Key>", text)
+        m = re.search(r"<NextContinuationToken>([^<]+)</NextContinuationToken>", text)
+        if "<IsTruncated>true</IsTruncated>" not in text or not m:
+            return keys
+        token = m.group(1)
+
+
+def bucket_of(data_dir) -> str:
+    """The bucket storage_env gives a data dir (ARCA_TEST_STORE=s3)."""
+    return storage_env(data_dir)["ARCA_STORAGE_URL"].split("://", 1)[1].split("?", 1)[0]
 
 
 def run_cli(args: list[str], env: dict | None = None, stdin: str | None = None, timeout: float = 60):

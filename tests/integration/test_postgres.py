@@ -1,8 +1,8 @@
 """PostgreSQL-only behaviour: a database that goes away, migrations started
 by several processes at once, and several worker processes sharing the queue.
 
-Each test here runs its own PostgreSQL (scripts/services with a private
-state dir), so stopping it disturbs nothing else.
+Tests that stop the database run their own PostgreSQL
+(arca_harness.PrivateService), so stopping it disturbs nothing else.
 """
 
 import os
@@ -22,37 +22,9 @@ pytestmark = pytest.mark.skipif(arca_harness.TEST_BACKEND != "postgres",
                                 reason="runs with ARCA_TEST_BACKEND=postgres")
 
 
-class PrivatePostgres:
-    def __init__(self, state_dir: Path):
-        self.env = dict(os.environ, ARCA_SERVICES_DIR=str(state_dir))
-        out = subprocess.run([ROOT / "scripts" / "services", "up"], env=self.env, check=True, capture_output=True,
-                             text=True, timeout=120).stdout
-        self.url = out.strip().split("ARCA_DATABASE_URL=", 1)[1].split()[0]
-        self.data = state_dir / "postgres" / "data"
-
-    def pg_ctl(self, *args):
-        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
-        cmd = [str(bins[-1]), "-D", str(self.data), *args]
-        if os.geteuid() == 0:
-            cmd = ["runuser", "-u", "postgres", "--", *cmd]
-        subprocess.run(cmd, check=True, capture_output=True, timeout=60)
-
-    def stop(self):
-        self.pg_ctl("-m", "fast", "-w", "stop")
-
-    def start(self):
-        log = self.data.parent / "server.log"
-        port = (self.data.parent / "port").read_text().strip()
-        self.pg_ctl("-l", str(log), "-w", "start", "-o",
-                    f"-p {port} -k {self.data.parent} -c listen_addresses=127.0.0.1 -c fsync=off")
-
-    def down(self):
-        subprocess.run([ROOT / "scripts" / "services", "down"], env=self.env, capture_output=True, timeout=120)
-
-
 @pytest.fixture
-def private_pg(tmp_path_factory):
-    pg = PrivatePostgres(Path(f"/tmp/arca-it-pg-{uuid.uuid4().hex[:8]}"))
+def private_pg():
+    pg = arca_harness.PrivateService("postgres")
     yield pg
     pg.down()
 
@@ -117,8 +89,14 @@ def test_two_worker_processes_share_the_queue_and_record_each_upload_once(arca):
             dep.wait_for_file("alice", file_id, timeout=30)
         listed = [f["id"] for f in dep.list_all("alice")]
         assert sorted(listed) == sorted(ids)  # each exactly once
-        depth = [l for l in dep.server.request("GET", "/metrics").body.decode().splitlines()
-                 if l.startswith("arca_queue_depth ")]
+        # The gauge settles once the last acks are committed (Kafka commits every 0.5 s).
+        deadline = time.monotonic() + 10
+        while True:
+            depth = [l for l in dep.server.request("GET", "/metrics").body.decode().splitlines()
+                     if l.startswith("arca_queue_depth ")]
+            if depth == ["arca_queue_depth 0"] or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
         assert depth == ["arca_queue_depth 0"], depth
     finally:
         for w in workers:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from arca_harness import fetch_url, run_cli, send_streaming
+from arca_harness import fetch_url, run_cli, s3_keys, s3_request, send_streaming
 
 STORAGE = os.environ.get("ARCA_TEST_STORAGE_URL", "")
 ACCESS = os.environ.get("ARCA_TEST_S3_ACCESS_KEY", "")
@@ -33,21 +33,11 @@ def endpoint():
 
 
 def s3(method, path, *extra):
-    """A request signed by curl's own SigV4 implementation: an independent check of what is in the bucket."""
-    verb = ["-I"] if method == "HEAD" else ["-X", method]
-    empty_sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-    r = subprocess.run(["curl", "-s", *verb, "--aws-sigv4", "aws:amz:us-east-1:s3", "--user", f"{ACCESS}:{SECRET}",
-                        "-H", f"x-amz-content-sha256: {empty_sha256}", "-D", "-", *extra, endpoint() + path],
-                       capture_output=True, timeout=60)
-    head, _, body = r.stdout.partition(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/") else 0
-    return status, head.decode("latin-1"), body
+    return s3_request(method, path, *extra)
 
 
 def keys_in(bucket):
-    status, _, body = s3("GET", f"/{bucket}?list-type=2")
-    assert status == 200, body
-    return re.findall(r"<Key>([^<]+)</Key>", body.decode())
+    return s3_keys(bucket)
 
 
 def open_multipart_uploads(bucket):

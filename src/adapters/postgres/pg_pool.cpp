@@ -1,5 +1,7 @@
 #include "adapters/postgres/pg_pool.hpp"
 
+#include <poll.h>
+
 #include <functional>
 #include <thread>
 
@@ -80,6 +82,15 @@ void Pool::Return(std::unique_ptr<Conn> c) {
   freed_.notify_one();
 }
 
+bool Conn::StillOpen() {
+  if (broken()) return false;
+  // An idle connection has nothing to read, unless the server is hanging
+  // up (a restart sends its FATAL message, then closes). Anything waiting
+  // means the connection is not worth trusting; opening a new one is cheap.
+  pollfd p{PQsocket(c_.get()), POLLIN, 0};
+  return ::poll(&p, 1, 0) == 0;
+}
+
 Result<Pool::Lease> Pool::Acquire(std::chrono::milliseconds patience) {
   const auto deadline = std::chrono::steady_clock::now() + patience;
   auto backoff = std::chrono::milliseconds(50);
@@ -88,10 +99,11 @@ Result<Pool::Lease> Pool::Acquire(std::chrono::milliseconds patience) {
     {
       std::unique_lock lock(mu_);
       freed_.wait_until(lock, deadline, [&] { return !idle_.empty() || open_ < size_; });
-      if (!idle_.empty()) {
+      while (!idle_.empty()) {
         auto c = std::move(idle_.back());
         idle_.pop_back();
-        return Lease(this, std::move(c));
+        if (c->StillOpen()) return Lease(this, std::move(c));
+        --open_;  // the server closed it while idle (a restart): open a fresh one
       }
       if (open_ >= size_) return Unavailable("database_unavailable", "all database connections are busy");
       ++open_;  // reserve a slot, connect outside the lock

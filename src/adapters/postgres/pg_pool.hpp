@@ -53,6 +53,8 @@ class Conn {
   explicit Conn(ConnHandle c) : c_(std::move(c)) {}
   PGconn* get() const { return c_.get(); }
   bool broken() const { return broken_ || PQstatus(c_.get()) != CONNECTION_OK; }
+  // False when the server has closed the connection since its last use.
+  bool StillOpen();
   // Runs `sql` as a named prepared statement (prepared on first use here).
   Result<Rows> Exec(std::string_view sql, const Params& params = {});
   // Runs statements without parameters (migrations, BEGIN, COMMIT).
