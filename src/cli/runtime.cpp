@@ -18,6 +18,7 @@
 #include "adapters/postgres/pg_queue.hpp"
 #include "adapters/s3/s3_object_store.hpp"
 #include "adapters/sqlite/sqlite_metadata_store.hpp"
+#include "cli/metered_event_bus.hpp"
 #include "core/crypto.hpp"
 #include "core/encoding.hpp"
 
@@ -94,6 +95,7 @@ Result<std::unique_ptr<EventBus>> OpenKafka(const Settings& s) {
 Result<std::unique_ptr<Runtime>> BuildRuntime(const Settings& s) {
   auto rt = std::make_unique<Runtime>();
   rt->settings = s;
+  rt->metrics = std::make_unique<http::Metrics>();
   if (s.key_layout != "opaque") return NotInThisBuild("key_layout", "the named key layout");
 
   auto secret = LoadOrCreateSecret(s);
@@ -118,6 +120,7 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Settings& s) {
     if (!bus.ok()) return bus.status();
     rt->bus = std::move(bus).value();
   }
+  rt->bus = std::make_unique<MeteredEventBus>(std::move(rt->bus), *rt->metrics);
   ARCA_RETURN_IF_ERROR(WithRetry("database", [&] { return rt->meta->Migrate(); }));
   ARCA_RETURN_IF_ERROR(WithRetry("broker", [&] { return rt->bus->Prepare(); }));
 

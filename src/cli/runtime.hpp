@@ -6,6 +6,7 @@
 
 #include "app/app.hpp"
 #include "cli/settings.hpp"
+#include "http/metrics.hpp"
 
 namespace arca::localfs {
 class LocalFsObjectStore;
@@ -15,6 +16,7 @@ namespace arca::cli {
 
 struct Runtime {
   Settings settings;
+  std::unique_ptr<http::Metrics> metrics;  // what /metrics shows; adapters' wrappers feed it too
   std::unique_ptr<MetadataStore> meta;
   std::unique_ptr<ObjectStore> objects;
   std::unique_ptr<EventBus> bus;

@@ -21,7 +21,7 @@ int Serve(const Settings& s) {
   }
   App& app = *(*rt)->app;
 
-  http::Metrics metrics;
+  http::Metrics& metrics = *(*rt)->metrics;
   metrics.AddGauge("arca_queue_depth", "Messages waiting in the broker, all topics.", [&app] {
     auto d = app.bus.Depth();
     return d.ok() ? static_cast<double>(*d) : -1.0;

@@ -17,15 +17,39 @@ std::string Label(const std::string& v) {
 }
 }  // namespace
 
+void Metrics::Histogram::Add(double seconds) {
+  if (buckets.empty()) buckets.assign(kBounds.size(), 0);
+  for (size_t i = 0; i < kBounds.size(); ++i)
+    if (seconds <= kBounds[i]) ++buckets[i];
+  ++count;
+  sum += seconds;
+}
+
+void Metrics::Histogram::Render(std::ostream& out, const std::string& name, const std::string& labels) const {
+  const std::string sep = labels.empty() ? "" : ",";
+  for (size_t i = 0; i < buckets.size(); ++i)
+    out << name << "_bucket{" << labels << sep << "le=\"" << kBounds[i] << "\"} " << buckets[i] << "\n";
+  out << name << "_bucket{" << labels << sep << "le=\"+Inf\"} " << count << "\n";
+  const std::string braces = labels.empty() ? "" : "{" + labels + "}";
+  out << name << "_sum" << braces << " " << sum << "\n";
+  out << name << "_count" << braces << " " << count << "\n";
+}
+
 void Metrics::ObserveRequest(const std::string& method, const std::string& route, int status, double seconds) {
   std::lock_guard lock(mu_);
   ++requests_[{method, route, status}];
-  Histogram& h = latency_[{method, route}];
-  if (h.buckets.empty()) h.buckets.assign(kBounds.size(), 0);
-  for (size_t i = 0; i < kBounds.size(); ++i)
-    if (seconds <= kBounds[i]) ++h.buckets[i];
-  ++h.count;
-  h.sum += seconds;
+  latency_[{method, route}].Add(seconds);
+}
+
+void Metrics::AddHistogram(std::string name, std::string help) {
+  std::lock_guard lock(mu_);
+  durations_[std::move(name)].first = std::move(help);
+}
+
+void Metrics::ObserveDuration(const std::string& name, double seconds) {
+  std::lock_guard lock(mu_);
+  auto it = durations_.find(name);
+  if (it != durations_.end()) it->second.second.Add(seconds);
 }
 
 void Metrics::AddGauge(std::string name, std::string help, std::function<double()> read) {
@@ -43,14 +67,14 @@ std::string Metrics::Render() {
         << "\",status=\"" << std::get<2>(k) << "\"} " << n << "\n";
   out << "# HELP arca_http_request_duration_seconds Time to answer, by method and route.\n"
       << "# TYPE arca_http_request_duration_seconds histogram\n";
-  for (auto& [k, h] : latency_) {
-    std::string labels = "method=\"" + Label(k.first) + "\",route=\"" + Label(k.second) + "\"";
-    for (size_t i = 0; i < kBounds.size(); ++i)
-      out << "arca_http_request_duration_seconds_bucket{" << labels << ",le=\"" << kBounds[i] << "\"} "
-          << h.buckets[i] << "\n";
-    out << "arca_http_request_duration_seconds_bucket{" << labels << ",le=\"+Inf\"} " << h.count << "\n";
-    out << "arca_http_request_duration_seconds_sum{" << labels << "} " << h.sum << "\n";
-    out << "arca_http_request_duration_seconds_count{" << labels << "} " << h.count << "\n";
+  for (auto& [k, h] : latency_)
+    h.Render(out, "arca_http_request_duration_seconds",
+             "method=\"" + Label(k.first) + "\",route=\"" + Label(k.second) + "\"");
+  for (auto& [name, entry] : durations_) {
+    out << "# HELP " << name << " " << entry.first << "\n# TYPE " << name << " histogram\n";
+    Histogram h = entry.second;
+    if (h.buckets.empty()) h.buckets.assign(kBounds.size(), 0);
+    h.Render(out, name, "");
   }
   out << "# HELP arca_upload_bytes_total Bytes received in uploads.\n"
       << "# TYPE arca_upload_bytes_total counter\n"

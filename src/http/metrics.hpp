@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <ostream>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -16,6 +17,9 @@ class Metrics {
  public:
   void ObserveRequest(const std::string& method, const std::string& route, int status, double seconds);
   void AddUploadBytes(std::uint64_t n) { upload_bytes_ += n; }
+  // A histogram of durations outside HTTP (e.g. the wait for the broker).
+  void AddHistogram(std::string name, std::string help);
+  void ObserveDuration(const std::string& name, double seconds);
   // `read` is called on every scrape; a negative value omits the sample.
   void AddGauge(std::string name, std::string help, std::function<double()> read);
   std::string Render();
@@ -25,11 +29,14 @@ class Metrics {
     std::vector<std::uint64_t> buckets;
     std::uint64_t count = 0;
     double sum = 0;
+    void Add(double seconds);
+    void Render(std::ostream& out, const std::string& name, const std::string& labels) const;
   };
   std::mutex mu_;
   std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;  // guarded by mu_
   std::map<std::pair<std::string, std::string>, Histogram> latency_;            // guarded by mu_
   std::vector<std::tuple<std::string, std::string, std::function<double()>>> gauges_;
+  std::map<std::string, std::pair<std::string, Histogram>> durations_;  // name -> (help, histogram); mu_
   std::atomic<std::uint64_t> upload_bytes_{0};
 };
 
