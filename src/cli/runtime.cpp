@@ -85,6 +85,10 @@ Result<std::unique_ptr<EventBus>> OpenKafka(const Settings& s) {
   // The groups of the worker roles (workers/*.cpp), so /metrics shows their
   // lag even from an API node that runs no consumer.
   o.role_groups = {{s.topics.uploaded, "metadata"}, {s.topics.delete_requested, "delete"}};
+  o.log = [](bool warning, const std::string& what, const std::string& detail) {
+    if (warning) log::Warn("kafka", {{"what", what}, {"detail", detail}});
+    else log::Info("kafka", {{"what", what}, {"detail", detail}});
+  };
   auto bus = kafka::KafkaBus::Open(std::move(o));
   if (!bus.ok()) return bus.status();
   return std::unique_ptr<EventBus>(std::move(bus).value());

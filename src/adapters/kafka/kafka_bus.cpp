@@ -54,7 +54,7 @@ Result<std::unique_ptr<KafkaBus>> KafkaBus::Open(KafkaOptions options) {
       // A report (success or failure) always comes within this time.
       {"message.timeout.ms", std::to_string(o.publish_timeout.count())},
       {"socket.keepalive.enable", "true"},
-  });
+  }, bus->log_events_);
   if (!conf.ok()) return conf.status();
   bus->reports_ = std::make_unique<DeliveryReports>();
   std::string err;
@@ -157,7 +157,8 @@ Result<RdKafka::KafkaConsumer*> KafkaBus::LagReader(const std::string& full_grou
   auto conf = MakeConf({{"bootstrap.servers", options_.brokers},
                         {"client.id", "arca-lag"},
                         {"group.id", full_group},
-                        {"enable.auto.commit", "false"}});
+                        {"enable.auto.commit", "false"}},
+                       log_events_);
   if (!conf.ok()) return conf.status();
   std::string err;
   slot.reset(RdKafka::KafkaConsumer::create(conf->get(), err));

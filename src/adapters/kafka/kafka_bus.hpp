@@ -14,6 +14,7 @@
 #include <set>
 #include <thread>
 
+#include "adapters/kafka/kafka_config.hpp"
 #include "adapters/kafka/kafka_options.hpp"
 #include "ports/event_bus.hpp"
 
@@ -40,6 +41,7 @@ class KafkaBus : public EventBus {
   std::string ShortName(const std::string& full) const;
   Status PublishFull(const std::string& full_topic, const std::string& key, const std::string& payload);
   const KafkaOptions& options() const { return options_; }
+  LogEvents& log_events() { return log_events_; }
 
  private:
   class DeliveryReports;
@@ -48,6 +50,7 @@ class KafkaBus : public EventBus {
   Result<RdKafka::KafkaConsumer*> LagReader(const std::string& full_group);
 
   KafkaOptions options_;
+  LogEvents log_events_{options_};
   std::unique_ptr<DeliveryReports> reports_;
   std::unique_ptr<RdKafka::Producer> producer_;
   std::thread poller_;  // serves delivery reports

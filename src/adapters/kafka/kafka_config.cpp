@@ -1,30 +1,18 @@
 #include "adapters/kafka/kafka_config.hpp"
 
-#include "app/log.hpp"
-
 namespace arca::kafka {
-namespace {
-
-// librdkafka's own logs and client errors become Arca's JSON log lines
-// instead of its "%4|…" lines on stderr.
-class LogEvents : public RdKafka::EventCb {
- public:
-  void event_cb(RdKafka::Event& e) override {
-    if (e.type() == RdKafka::Event::EVENT_ERROR) {
-      log::Warn("kafka", {{"error", RdKafka::err2str(e.err())}, {"detail", e.str()}});
-    } else if (e.type() == RdKafka::Event::EVENT_LOG) {
-      const int sev = static_cast<int>(e.severity());  // syslog levels: 3 error, 4 warning, 6 info, 7 debug
-      if (sev <= 4) log::Warn("kafka", {{"facility", e.fac()}, {"detail", e.str()}});
-      else if (sev <= 6) log::Info("kafka", {{"facility", e.fac()}, {"detail", e.str()}});
-    }
+void LogEvents::event_cb(RdKafka::Event& e) {
+  if (!options_.log) return;
+  if (e.type() == RdKafka::Event::EVENT_ERROR) {
+    options_.log(true, RdKafka::err2str(e.err()), e.str());
+  } else if (e.type() == RdKafka::Event::EVENT_LOG) {
+    const int sev = static_cast<int>(e.severity());  // syslog levels: 3 error, 4 warning, 6 info, 7 debug
+    if (sev <= 6) options_.log(sev <= 4, e.fac(), e.str());
   }
-};
+}
 
-}  // namespace
-
-Result<std::unique_ptr<RdKafka::Conf>> MakeConf(const std::map<std::string, std::string>& props) {
+Result<std::unique_ptr<RdKafka::Conf>> MakeConf(const std::map<std::string, std::string>& props, LogEvents& events) {
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
-  static LogEvents events;  // stateless, shared by every client
   std::string err;
   if (conf->set("event_cb", &events, err) != RdKafka::Conf::CONF_OK)
     return Internal("broker_rejected", "Kafka event callback: " + err);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -30,6 +31,9 @@ struct KafkaOptions {
   // Put before every topic and group name, so several Arca installations
   // (or test cases) can share one cluster without seeing each other.
   std::string name_prefix;
+  // Where the client's own log lines go (adapters do not include app/;
+  // the CLI passes Arca's JSON logger). `warning` false is informational.
+  std::function<void(bool warning, const std::string& what, const std::string& detail)> log;
 };
 
 // "kafka://host:port[,host:port…]" -> "host:port,…" (bootstrap.servers).

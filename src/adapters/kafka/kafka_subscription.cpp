@@ -4,7 +4,6 @@
 #include <random>
 
 #include "adapters/kafka/kafka_config.hpp"
-#include "app/log.hpp"
 #include "core/events.hpp"
 
 namespace arca::kafka {
@@ -43,7 +42,7 @@ Result<std::unique_ptr<Subscription>> KafkaSubscription::Create(KafkaBus& bus, c
       {"auto.offset.reset", "earliest"},
       {"session.timeout.ms", std::to_string(session)},
       {"heartbeat.interval.ms", std::to_string(session / 3)},
-  });
+  }, bus.log_events());
   if (!conf.ok()) return conf.status();
   std::unique_ptr<KafkaSubscription> sub(new KafkaSubscription(bus));
   std::string err;
@@ -170,7 +169,7 @@ Status KafkaSubscription::Fail(const Message& m, const std::string& error, bool 
       return Status::Ok();
     }
     // The dead-letter topic is out of reach too: keep the message, try again later.
-    log::Warn("dead-lettering failed", {{"topic", m.topic}, {"error", st.message()}});
+    if (bus_.options().log) bus_.options().log(true, "dead-lettering failed on " + m.topic, st.message());
     Rewind(where->key, *p, where->offset, Backoff(attempts));
     return st;
   }
