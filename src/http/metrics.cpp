@@ -58,6 +58,16 @@ void Metrics::AddGauge(std::string name, std::string help, std::function<double(
 }
 
 std::string Metrics::Render() {
+  // Gauges may ask a slow service (the broker's lag); read them before
+  // taking the lock, so requests recording their latency never wait on that.
+  std::vector<std::tuple<std::string, std::string, std::function<double()>>> gauges;
+  {
+    std::lock_guard lock(mu_);
+    gauges = gauges_;
+  }
+  std::vector<std::tuple<std::string, std::string, double>> readings;
+  for (auto& [name, help, read] : gauges) readings.emplace_back(name, help, read());
+
   std::ostringstream out;
   std::lock_guard lock(mu_);
   out << "# HELP arca_http_requests_total HTTP requests by method, route and status.\n"
@@ -79,8 +89,7 @@ std::string Metrics::Render() {
   out << "# HELP arca_upload_bytes_total Bytes received in uploads.\n"
       << "# TYPE arca_upload_bytes_total counter\n"
       << "arca_upload_bytes_total " << upload_bytes_.load() << "\n";
-  for (auto& [name, help, read] : gauges_) {
-    double v = read();
+  for (auto& [name, help, v] : readings) {
     if (v < 0) continue;
     out << "# HELP " << name << " " << help << "\n# TYPE " << name << " gauge\n" << name << " " << v << "\n";
   }
