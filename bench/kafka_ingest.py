@@ -24,25 +24,10 @@ import tempfile
 import time
 import uuid
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+from bench_common import ROOT, pct, psql, services_env, sh
+
 COLUMNS = ("id, name, extension, folder, project, owner_id, size, content_type, declared_content_type, sha256, "
            "description, tags, status, state, bucket, object_key, created_at, updated_at")
-
-
-def sh(cmd, **kw):
-    r = subprocess.run(cmd, text=True, capture_output=True, **kw)
-    if r.returncode != 0:
-        raise SystemExit(f"{cmd[0]} failed ({r.returncode}): {r.stderr.strip()[-2000:]}")
-    return r.stdout
-
-
-def psql(url, sql):
-    return sh(["psql", url, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql])
-
-
-def pct(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
 def rfc3339(t):
@@ -82,9 +67,7 @@ def main():
     args = ap.parse_args()
 
     if not os.environ.get("ARCA_DATABASE_URL"):
-        out = sh([os.path.join(ROOT, "scripts", "services"), "up"])
-        for k, v in re.findall(r"export (\w+)='?([^'\n]+)'?", out):
-            os.environ[k] = v
+        os.environ.update(services_env())
     base = os.environ["ARCA_DATABASE_URL"]
     brokers = os.environ["ARCA_BROKER_URL"].split("://", 1)[1]
     tag = f"{os.getpid()}"

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "adapters/kafka/kafka_bus.hpp"
+#include "adapters/kafka/kafka_topics.hpp"
 
 namespace arca {
 namespace {
@@ -43,6 +44,29 @@ TEST(KafkaBus, BrokerUrlsAreParsedAndBadOnesNamed) {
     EXPECT_EQ(r.status().code(), "invalid_setting");
     EXPECT_NE(r.status().message().find("broker_url"), std::string::npos);
   }
+}
+
+TEST(KafkaBus, PrepareCreatesEachTopicAndItsDeadLetterTopicWithTheConfiguredPartitions) {
+  const std::string brokers = Brokers();
+  if (brokers.empty()) GTEST_SKIP() << "ARCA_TEST_BROKER_URL not set";
+  auto bus = OpenBus(brokers);
+  ASSERT_TRUE(bus);
+  ASSERT_TRUE(bus->Prepare().ok());
+  ASSERT_TRUE(bus->Prepare().ok());  // again: the topics exist, nothing to do
+
+  std::string err;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  ASSERT_EQ(conf->set("bootstrap.servers", brokers, err), RdKafka::Conf::CONF_OK);
+  std::unique_ptr<RdKafka::Producer> admin(RdKafka::Producer::create(conf.get(), err));
+  ASSERT_TRUE(admin) << err;
+  for (const char* t : {"work", "work.dlq"}) {
+    auto n = kafka::PartitionCount(*admin, bus->FullName(t), 5s);
+    ASSERT_TRUE(n.ok()) << n.status().message();
+    EXPECT_EQ(*n, 3) << t;
+  }
+  auto none = kafka::PartitionCount(*admin, bus->FullName("never-made"), 5s);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, 0);
 }
 
 // The API answers 202 only after the broker confirmed the event; with no
