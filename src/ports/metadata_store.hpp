@@ -56,6 +56,18 @@ class MetadataStore {
   virtual Result<FileRecord> MarkDeleting(const std::string& id, Micros now) = 0;
   // Removes the row and leaves a tombstone. Absent rows are a success.
   virtual Status DeleteFile(const std::string& id) = 0;
+
+  // For the reconciler. Rows in any state whose object_key sorts after
+  // `after` in byte order (as S3 lists keys), `limit` at most.
+  virtual Result<std::vector<FileRecord>> ScanByObjectKey(const std::string& after, size_t limit) = 0;
+  // A `ready` file whose object is gone becomes `missing`. kNotFound if the
+  // row is absent or not `ready`.
+  virtual Status MarkMissing(const std::string& id, Micros now) = 0;
+  // True when the file was deleted (its id can never come back).
+  virtual Result<bool> IsTombstoned(const std::string& id) = 0;
+  // The last reconcile pass's summary (JSON), kept for /metrics.
+  virtual Status SaveReconcileSummary(Micros finished_at, const std::string& json) = 0;
+  virtual Result<std::optional<std::string>> LastReconcileSummary() = 0;
 };
 
 }  // namespace arca

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/status.hpp"
 
@@ -53,6 +54,25 @@ struct DownloadOptions {
   std::string content_type;
 };
 
+// One entry of a listing, in the store's byte order of keys.
+struct StoredObject {
+  std::string key;
+  std::int64_t size = 0;
+  std::string etag;
+  std::int64_t modified_at = 0;  // microseconds since the Unix epoch
+};
+struct ObjectListing {
+  std::vector<StoredObject> items;
+  std::optional<std::string> next;  // pass back for the next page; absent on the last
+};
+// An upload begun and neither committed nor aborted (an S3 multipart
+// upload; a staged temp file), which costs storage and shows nowhere.
+struct UnfinishedUpload {
+  std::string key;
+  std::string id;                // the store's handle (upload id, temp file name)
+  std::int64_t started_at = 0;   // microseconds since the Unix epoch
+};
+
 struct PresignedLink {
   std::string url;
   std::int64_t expires_at = 0;  // Unix seconds
@@ -81,6 +101,13 @@ class ObjectStore {
   virtual Result<std::unique_ptr<ObjectReader>> Get(const std::string& key, std::optional<ByteRange> range) = 0;
   // Absent objects are a success, so deletes can be repeated.
   virtual Status Delete(const std::string& key) = 0;
+  // Keys under `prefix`, `max` at most per page, in byte order of keys
+  // (what S3's ListObjectsV2 gives), for the reconciler's streaming merge.
+  virtual Result<ObjectListing> List(const std::string& prefix, const std::optional<std::string>& next,
+                                     size_t max) = 0;
+  virtual Result<std::vector<UnfinishedUpload>> ListUnfinished(const std::string& prefix) = 0;
+  // Absent uploads are a success.
+  virtual Status AbortUnfinished(const UnfinishedUpload& upload) = 0;
   // A link a client can fetch without a token until it expires.
   virtual Result<PresignedLink> PresignGet(const std::string& key, const DownloadOptions& opts) = 0;
 };

@@ -124,8 +124,13 @@ Result<std::vector<Message>> KafkaSubscription::Poll(size_t max, std::chrono::mi
       continue;
     }
     if (err != RdKafka::ERR_NO_ERROR) {
+      // librdkafka reports passing trouble here too (a broker away, a topic
+      // whose metadata has not spread yet) and recovers by itself; only a
+      // fatal error ends the subscription's use.
+      if (err == RdKafka::ERR__FATAL) return FromKafka(err, "consuming from Kafka: " + m->errstr());
+      if (bus_.options().log) bus_.options().log(true, "consumer", m->errstr());
       if (!out.empty()) break;
-      return FromKafka(err, "consuming from Kafka: " + m->errstr());
+      continue;
     }
     Partition* p = Find({m->topic_name(), m->partition()});
     if (!p || p->paused_until) continue;  // fetched before a revoke or a rewind; it comes again

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <cstring>
 #include <fstream>
+#include <set>
 
 #include "core/encoding.hpp"
 #include "core/signed_link.hpp"
@@ -225,6 +226,73 @@ Result<PresignedLink> LocalFsObjectStore::PresignGet(const std::string& key, con
   std::int64_t expires = NowMicros() / 1000000 + opts.ttl.count();
   BlobLink link{key, expires, opts.filename, opts.content_type};
   return PresignedLink{opts_.public_base_url + SignBlobLink(opts_.link_secret, link), expires};
+}
+
+namespace {
+// GCC 12 has no clock_cast; the file clock's offset to the system clock is fixed.
+Micros MicrosOf(fs::file_time_type t) {
+  const auto file_now = fs::file_time_type::clock::now();
+  const auto sys_now = std::chrono::system_clock::now();
+  const auto sys = sys_now + std::chrono::duration_cast<std::chrono::system_clock::duration>(t - file_now);
+  return std::chrono::duration_cast<std::chrono::microseconds>(sys.time_since_epoch()).count();
+}
+}  // namespace
+
+Result<ObjectListing> LocalFsObjectStore::List(const std::string& prefix, const std::optional<std::string>& next,
+                                               size_t max) {
+  // Directory order is not key order: walk everything under the prefix and
+  // keep only the `max` smallest keys after `next` (memory stays O(max)).
+  const std::string dir_part = prefix.substr(0, prefix.rfind('/') == std::string::npos ? 0 : prefix.rfind('/') + 1);
+  const fs::path start = opts_.root / dir_part;
+  std::set<std::string> keys;
+  bool more = false;
+  std::error_code ec;
+  if (!fs::is_directory(start, ec)) return ObjectListing{};
+  for (auto it = fs::recursive_directory_iterator(start, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    std::string key = fs::relative(it->path(), opts_.root).generic_string();
+    if (!key.starts_with(prefix) || !IsSafeKey(key)) continue;  // skips sidecars and .tmp
+    if (next && key <= *next) continue;
+    keys.insert(std::move(key));
+    if (keys.size() > max) {
+      keys.erase(std::prev(keys.end()));
+      more = true;
+    }
+  }
+  if (ec) return Unavailable("storage_error", "listing " + start.string() + ": " + ec.message());
+  ObjectListing out;
+  for (const auto& key : keys) {
+    std::error_code fec;
+    const fs::path p = opts_.root / key;
+    auto size = fs::file_size(p, fec);
+    auto mtime = fs::last_write_time(p, fec);
+    if (fec) continue;  // deleted meanwhile
+    out.items.push_back({key, static_cast<std::int64_t>(size), std::to_string(size), MicrosOf(mtime)});
+  }
+  if (more && !keys.empty()) out.next = *keys.rbegin();
+  return out;
+}
+
+Result<std::vector<UnfinishedUpload>> LocalFsObjectStore::ListUnfinished(const std::string&) {
+  // Staged writes carry no key; every one of them is an upload in progress
+  // (or abandoned by a crash).
+  std::vector<UnfinishedUpload> out;
+  std::error_code ec;
+  for (auto& entry : fs::directory_iterator(TempDir(), ec)) {
+    std::error_code mec;
+    auto mtime = fs::last_write_time(entry.path(), mec);
+    if (!mec) out.push_back({"", entry.path().filename().string(), MicrosOf(mtime)});
+  }
+  if (ec) return Unavailable("storage_error", "listing " + TempDir().string() + ": " + ec.message());
+  return out;
+}
+
+Status LocalFsObjectStore::AbortUnfinished(const UnfinishedUpload& upload) {
+  if (upload.id.empty() || upload.id.find('/') != std::string::npos) return Status::Ok();
+  std::error_code ec;
+  fs::remove(TempDir() / upload.id, ec);
+  return Status::Ok();
 }
 
 }  // namespace arca::localfs

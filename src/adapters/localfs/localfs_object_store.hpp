@@ -28,6 +28,9 @@ class LocalFsObjectStore : public ObjectStore {
   Result<std::unique_ptr<ObjectReader>> Get(const std::string& key, std::optional<ByteRange> range) override;
   Status Delete(const std::string& key) override;
   Result<PresignedLink> PresignGet(const std::string& key, const DownloadOptions& opts) override;
+  Result<ObjectListing> List(const std::string& prefix, const std::optional<std::string>& next, size_t max) override;
+  Result<std::vector<UnfinishedUpload>> ListUnfinished(const std::string& prefix) override;
+  Status AbortUnfinished(const UnfinishedUpload& upload) override;
 
   // Set once before serving, when the listening port is known (port 0 picks one).
   void SetPublicBaseUrl(std::string url) { opts_.public_base_url = std::move(url); }

@@ -287,4 +287,57 @@ Status PgMetadataStore::DeleteFile(const std::string& id) {
       {id}));
 }
 
+Result<std::vector<FileRecord>> PgMetadataStore::ScanByObjectKey(const std::string& after, size_t limit) {
+  auto c = pool_.Acquire();
+  if (!c.ok()) return c.status();
+  auto r = (*c)->Exec("SELECT " + kFileColumns +
+                          " FROM files f JOIN users u ON u.id = f.owner_id WHERE f.object_key COLLATE \"C\" > $1 "
+                          "ORDER BY f.object_key COLLATE \"C\" LIMIT $2",
+                      {after, std::to_string(limit)});
+  if (!r.ok()) return r.status();
+  std::vector<FileRecord> out;
+  for (int i = 0; i < r->size(); ++i) out.push_back(ReadFile(*r, i));
+  return out;
+}
+
+Status PgMetadataStore::MarkMissing(const std::string& id, Micros now) {
+  if (!IsValidId(id)) return NotFound("file_not_found", "no ready file with id " + id);
+  auto c = pool_.Acquire();
+  if (!c.ok()) return c.status();
+  auto r = (*c)->Exec("UPDATE files SET state = 'missing', updated_at = " + Ts("$1") +
+                          " WHERE id = $2::uuid AND state = 'ready'",
+                      {std::to_string(now), id});
+  if (!r.ok()) return r.status();
+  if (r->Affected() == 0) return NotFound("file_not_found", "no ready file with id " + id);
+  return Status::Ok();
+}
+
+Result<bool> PgMetadataStore::IsTombstoned(const std::string& id) {
+  if (!IsValidId(id)) return false;
+  auto c = pool_.Acquire();
+  if (!c.ok()) return c.status();
+  auto r = (*c)->Exec("SELECT 1 FROM tombstones WHERE file_id = $1::uuid", {id});
+  if (!r.ok()) return r.status();
+  return r->size() > 0;
+}
+
+Status PgMetadataStore::SaveReconcileSummary(Micros finished_at, const std::string& json) {
+  auto c = pool_.Acquire();
+  if (!c.ok()) return c.status();
+  ARCA_RETURN_IF_ERROR(Check((*c)->Exec(
+      "INSERT INTO reconcile_runs (finished_at, summary) VALUES (" + Ts("$1") + ", $2)", {std::to_string(finished_at), json})));
+  // Keep the last hundred passes.
+  return Check((*c)->Exec("DELETE FROM reconcile_runs WHERE id <= (SELECT max(id) - 100 FROM reconcile_runs)"));
+}
+
+Result<std::optional<std::string>> PgMetadataStore::LastReconcileSummary() {
+  auto c = pool_.Acquire();
+  if (!c.ok()) return c.status();
+  auto r = (*c)->Exec("SELECT summary FROM reconcile_runs ORDER BY id DESC LIMIT 1");
+  if (!r.ok()) return r.status();
+  std::optional<std::string> out;
+  if (r->size() > 0) out = r->Text(0, 0);
+  return out;
+}
+
 }  // namespace arca::postgres

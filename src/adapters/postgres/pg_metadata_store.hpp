@@ -24,6 +24,11 @@ class PgMetadataStore : public MetadataStore {
   Result<FileRecord> UpdateFile(const std::string& id, const FilePatch& patch, Micros now) override;
   Result<FileRecord> MarkDeleting(const std::string& id, Micros now) override;
   Status DeleteFile(const std::string& id) override;
+  Result<std::vector<FileRecord>> ScanByObjectKey(const std::string& after, size_t limit) override;
+  Status MarkMissing(const std::string& id, Micros now) override;
+  Result<bool> IsTombstoned(const std::string& id) override;
+  Status SaveReconcileSummary(Micros finished_at, const std::string& json) override;
+  Result<std::optional<std::string>> LastReconcileSummary() override;
 
   // The SQL and parameters ListFiles runs (tests EXPLAIN it).
   static std::pair<std::string, Params> ListSql(const ListQuery& q);

@@ -8,7 +8,7 @@ namespace {
 // Any constant will do; it only has to be the same in every Arca process.
 constexpr const char* kLockKey = "7411002001";
 
-constexpr std::array<std::string_view, 1> kMetadataMigrations{R"sql(
+constexpr std::array<std::string_view, 2> kMetadataMigrations{R"sql(
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE EXTENSION IF NOT EXISTS unaccent;
 -- unaccent() is only STABLE (its dictionary could change); indexes need an
@@ -68,6 +68,17 @@ CREATE INDEX files_name_trgm     ON files USING gin (arca_fold(name) gin_trgm_op
 CREATE TABLE tombstones (
   file_id    uuid PRIMARY KEY,
   deleted_at timestamptz NOT NULL DEFAULT now()
+);
+)sql",
+                                                                       R"sql(
+-- The reconciler walks rows in the byte order S3 lists keys in, whatever
+-- the database's collation.
+CREATE UNIQUE INDEX files_object_key_bytes ON files (object_key COLLATE "C");
+-- The reconciler's passes (arca reconcile, the reconcile worker role), for /metrics.
+CREATE TABLE reconcile_runs (
+  id          bigserial PRIMARY KEY,
+  finished_at timestamptz NOT NULL,
+  summary     text NOT NULL
 );
 )sql"};
 

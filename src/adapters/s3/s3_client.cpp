@@ -300,19 +300,33 @@ Status S3Client::CopyObject(const std::string& from_key, const std::string& to_k
   return st;
 }
 
-Result<int> S3Client::CountMultipartUploads(const std::string& prefix) {
-  Call c{"GET", "", {{"uploads", ""}, {"prefix", prefix}}, {}, {}};
-  c.max_body = 16 << 20;
-  auto r = Send(c);
-  if (!r.ok()) return r.status();
-  pugi::xml_document doc;
-  if (!doc.load_buffer(r->body.data(), r->body.size())) return Internal("storage_error", "unreadable upload list");
-  int n = 0;
-  for (auto u : doc.child("ListMultipartUploadsResult").children("Upload")) {
-    (void)u;
-    ++n;
+Result<std::vector<MultipartUpload>> S3Client::ListMultipartUploads(const std::string& prefix) {
+  std::vector<MultipartUpload> out;
+  std::optional<std::pair<std::string, std::string>> marker;  // key, upload id
+  for (;;) {
+    Call c{"GET", "", {{"uploads", ""}, {"prefix", prefix}}, {}, {}};
+    if (marker) {
+      c.query.emplace_back("key-marker", marker->first);
+      c.query.emplace_back("upload-id-marker", marker->second);
+    }
+    c.max_body = 16 << 20;
+    auto r = Send(c);
+    if (!r.ok()) return r.status();
+    pugi::xml_document doc;
+    if (!doc.load_buffer(r->body.data(), r->body.size())) return Internal("storage_error", "unreadable upload list");
+    auto root = doc.child("ListMultipartUploadsResult");
+    for (auto u : root.children("Upload"))
+      out.push_back({u.child_value("Key"), u.child_value("UploadId"), ParseRfc3339(u.child_value("Initiated")).value_or(0)});
+    if (std::string(root.child_value("IsTruncated")) != "true") return out;
+    marker = {root.child_value("NextKeyMarker"), root.child_value("NextUploadIdMarker")};
+    if (marker->first.empty() && marker->second.empty()) return out;  // a server that pages without markers
   }
-  return n;
+}
+
+Result<int> S3Client::CountMultipartUploads(const std::string& prefix) {
+  auto uploads = ListMultipartUploads(prefix);
+  if (!uploads.ok()) return uploads.status();
+  return static_cast<int>(uploads->size());
 }
 
 Result<ListPage> S3Client::ListObjects(const std::string& prefix, const std::optional<std::string>& token,
@@ -327,7 +341,8 @@ Result<ListPage> S3Client::ListObjects(const std::string& prefix, const std::opt
   auto root = doc.child("ListBucketResult");
   ListPage page;
   for (auto item : root.children("Contents"))
-    page.objects.push_back({item.child_value("Key"), std::stoll(item.child_value("Size")), Unquote(item.child_value("ETag"))});
+    page.objects.push_back({item.child_value("Key"), std::stoll(item.child_value("Size")), Unquote(item.child_value("ETag")),
+                            ParseRfc3339(item.child_value("LastModified")).value_or(0)});
   if (std::string(root.child_value("IsTruncated")) == "true") page.next_token = root.child_value("NextContinuationToken");
   return page;
 }

@@ -32,6 +32,12 @@ struct ListedObject {
   std::string key;
   std::int64_t size = 0;
   std::string etag;
+  Micros modified_at = 0;
+};
+struct MultipartUpload {
+  std::string key;
+  std::string upload_id;
+  Micros initiated = 0;
 };
 struct ListPage {
   std::vector<ListedObject> objects;
@@ -61,7 +67,8 @@ class S3Client {
   // `part_bytes` ranges.
   Status CopyObject(const std::string& from_key, const std::string& to_key,
                     std::int64_t multipart_from = 5LL << 30, std::int64_t part_bytes = 1LL << 30);
-  // Multipart uploads started and neither completed nor aborted.
+  // Multipart uploads started and neither completed nor aborted (all pages).
+  Result<std::vector<MultipartUpload>> ListMultipartUploads(const std::string& prefix);
   Result<int> CountMultipartUploads(const std::string& prefix);
   Result<ListPage> ListObjects(const std::string& prefix, const std::optional<std::string>& token, int max_keys);
   // A GET anyone can use until it expires; `response` holds response-* overrides.

@@ -166,6 +166,28 @@ Result<std::unique_ptr<ObjectReader>> S3ObjectStore::Get(const std::string& key,
 
 Status S3ObjectStore::Delete(const std::string& key) { return client_.DeleteObject(key); }
 
+Result<ObjectListing> S3ObjectStore::List(const std::string& prefix, const std::optional<std::string>& next,
+                                          size_t max) {
+  auto page = client_.ListObjects(prefix, next, static_cast<int>(std::min<size_t>(max, 1000)));
+  if (!page.ok()) return page.status();
+  ObjectListing out;
+  for (auto& o : page->objects) out.items.push_back({std::move(o.key), o.size, std::move(o.etag), o.modified_at});
+  out.next = std::move(page->next_token);
+  return out;
+}
+
+Result<std::vector<UnfinishedUpload>> S3ObjectStore::ListUnfinished(const std::string& prefix) {
+  auto uploads = client_.ListMultipartUploads(prefix);
+  if (!uploads.ok()) return uploads.status();
+  std::vector<UnfinishedUpload> out;
+  for (auto& u : *uploads) out.push_back({std::move(u.key), std::move(u.upload_id), u.initiated});
+  return out;
+}
+
+Status S3ObjectStore::AbortUnfinished(const UnfinishedUpload& upload) {
+  return client_.AbortMultipartUpload(upload.key, upload.id);
+}
+
 Result<PresignedLink> S3ObjectStore::PresignGet(const std::string& key, const DownloadOptions& opts) {
   const Micros now = NowMicros();
   std::vector<std::pair<std::string, std::string>> response{

@@ -23,6 +23,9 @@ class S3ObjectStore : public ObjectStore {
   Result<std::unique_ptr<ObjectReader>> Get(const std::string& key, std::optional<ByteRange> range) override;
   Status Delete(const std::string& key) override;
   Result<PresignedLink> PresignGet(const std::string& key, const DownloadOptions& opts) override;
+  Result<ObjectListing> List(const std::string& prefix, const std::optional<std::string>& next, size_t max) override;
+  Result<std::vector<UnfinishedUpload>> ListUnfinished(const std::string& prefix) override;
+  Status AbortUnfinished(const UnfinishedUpload& upload) override;
 
   S3Client& client() { return client_; }
   size_t part_size() const { return part_size_; }

@@ -305,4 +305,58 @@ Status SqliteMetadataStore::DeleteFile(const std::string& id) {
   return tx.Commit();
 }
 
+Result<std::vector<FileRecord>> SqliteMetadataStore::ScanByObjectKey(const std::string& after, size_t limit) {
+  std::lock_guard lock(mu_);
+  // TEXT compares as bytes (BINARY collation), the order S3 lists keys in;
+  // the UNIQUE index on object_key serves the range.
+  Stmt s(db_.get(), "SELECT " + std::string(kFileColumns) +
+                        " FROM files f JOIN users u ON u.id = f.owner_id WHERE f.object_key > ? "
+                        "ORDER BY f.object_key LIMIT ?");
+  s.Bind(1, after).Bind(2, static_cast<std::int64_t>(limit));
+  std::vector<FileRecord> out;
+  while (s.Step()) out.push_back(ReadFile(s));
+  ARCA_RETURN_IF_ERROR(StatusFromStmt(s, "scan files"));
+  return out;
+}
+
+Status SqliteMetadataStore::MarkMissing(const std::string& id, Micros now) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_.get(), "UPDATE files SET state = 'missing', updated_at = ? WHERE id = ? AND state = 'ready'");
+  s.Bind(1, now).Bind(2, id);
+  s.Step();
+  ARCA_RETURN_IF_ERROR(StatusFromStmt(s, "mark missing"));
+  if (sqlite3_changes(db_.get()) == 0) return NotFound("file_not_found", "no ready file with id " + id);
+  return Status::Ok();
+}
+
+Result<bool> SqliteMetadataStore::IsTombstoned(const std::string& id) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_.get(), "SELECT 1 FROM tombstones WHERE file_id = ?");
+  s.Bind(1, id);
+  const bool found = s.Step();
+  ARCA_RETURN_IF_ERROR(StatusFromStmt(s, "read tombstone"));
+  return found;
+}
+
+Status SqliteMetadataStore::SaveReconcileSummary(Micros finished_at, const std::string& json) {
+  std::lock_guard lock(mu_);
+  Stmt s(db_.get(), "INSERT INTO reconcile_runs (finished_at, summary) VALUES (?, ?)");
+  s.Bind(1, finished_at).Bind(2, json);
+  s.Step();
+  ARCA_RETURN_IF_ERROR(StatusFromStmt(s, "save reconcile summary"));
+  // Keep the last hundred passes.
+  Stmt prune(db_.get(), "DELETE FROM reconcile_runs WHERE id <= (SELECT max(id) - 100 FROM reconcile_runs)");
+  prune.Step();
+  return StatusFromStmt(prune, "prune reconcile summaries");
+}
+
+Result<std::optional<std::string>> SqliteMetadataStore::LastReconcileSummary() {
+  std::lock_guard lock(mu_);
+  Stmt s(db_.get(), "SELECT summary FROM reconcile_runs ORDER BY id DESC LIMIT 1");
+  std::optional<std::string> out;
+  if (s.Step()) out = s.Text(0);
+  ARCA_RETURN_IF_ERROR(StatusFromStmt(s, "read reconcile summary"));
+  return out;
+}
+
 }  // namespace arca::sqlite

@@ -26,6 +26,11 @@ class SqliteMetadataStore : public MetadataStore {
   Result<FileRecord> UpdateFile(const std::string& id, const FilePatch& patch, Micros now) override;
   Result<FileRecord> MarkDeleting(const std::string& id, Micros now) override;
   Status DeleteFile(const std::string& id) override;
+  Result<std::vector<FileRecord>> ScanByObjectKey(const std::string& after, size_t limit) override;
+  Status MarkMissing(const std::string& id, Micros now) override;
+  Result<bool> IsTombstoned(const std::string& id) override;
+  Status SaveReconcileSummary(Micros finished_at, const std::string& json) override;
+  Result<std::optional<std::string>> LastReconcileSummary() override;
 
  private:
   explicit SqliteMetadataStore(DbHandle db) : db_(std::move(db)) {}

@@ -8,7 +8,7 @@
 namespace arca::sqlite {
 namespace {
 
-constexpr std::array<std::string_view, 1> kMigrations{R"sql(
+constexpr std::array<std::string_view, 2> kMigrations{R"sql(
 CREATE TABLE users (
   id            TEXT PRIMARY KEY,
   username      TEXT NOT NULL UNIQUE,
@@ -89,6 +89,14 @@ CREATE TRIGGER files_fts_update AFTER UPDATE OF name, description ON files BEGIN
   INSERT INTO files_name_trgm (files_name_trgm, rowid, name) VALUES ('delete', old.seq, old.name);
   INSERT INTO files_name_trgm (rowid, name) VALUES (new.seq, new.name);
 END;
+)sql",
+                                                               R"sql(
+-- The reconciler's passes (arca reconcile, the reconcile worker role), for /metrics.
+CREATE TABLE reconcile_runs (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  finished_at INTEGER NOT NULL,
+  summary     TEXT NOT NULL
+);
 )sql"};
 
 }  // namespace

@@ -94,6 +94,41 @@ class FakeMetadataStore : public MetadataStore {
     return Status::Ok();
   }
 
+  Result<std::vector<FileRecord>> ScanByObjectKey(const std::string& after, size_t limit) override {
+    std::lock_guard lock(mu_);
+    std::map<std::string, FileRecord> by_key;
+    for (auto& [id, f] : files_)
+      if (f.object_key > after) by_key[f.object_key] = WithOwnerName(f);
+    std::vector<FileRecord> out;
+    for (auto& [k, f] : by_key) {
+      if (out.size() >= limit) break;
+      out.push_back(f);
+    }
+    return out;
+  }
+  Status MarkMissing(const std::string& id, Micros now) override {
+    std::lock_guard lock(mu_);
+    Log("meta.MarkMissing " + id);
+    auto it = files_.find(id);
+    if (it == files_.end() || it->second.state != FileState::kReady) return NotFound("file_not_found", id);
+    it->second.state = FileState::kMissing;
+    it->second.updated_at = now;
+    return Status::Ok();
+  }
+  Result<bool> IsTombstoned(const std::string& id) override {
+    std::lock_guard lock(mu_);
+    return tombstones_.count(id) > 0;
+  }
+  Status SaveReconcileSummary(Micros, const std::string& json) override {
+    std::lock_guard lock(mu_);
+    summary_ = json;
+    return Status::Ok();
+  }
+  Result<std::optional<std::string>> LastReconcileSummary() override {
+    std::lock_guard lock(mu_);
+    return summary_;
+  }
+
   // Test helpers.
   size_t FileCount() {
     std::lock_guard lock(mu_);
@@ -119,6 +154,7 @@ class FakeMetadataStore : public MetadataStore {
   std::map<std::string, User> users_;       // by id
   std::map<std::string, FileRecord> files_;  // by id
   std::set<std::string> tombstones_;
+  std::optional<std::string> summary_;
 };
 
 // Forwards every call to `target`; subclasses override what they break.
@@ -139,6 +175,13 @@ class MetadataStoreWrapper : public MetadataStore {
   }
   Result<FileRecord> MarkDeleting(const std::string& id, Micros now) override { return t_.MarkDeleting(id, now); }
   Status DeleteFile(const std::string& id) override { return t_.DeleteFile(id); }
+  Result<std::vector<FileRecord>> ScanByObjectKey(const std::string& after, size_t limit) override {
+    return t_.ScanByObjectKey(after, limit);
+  }
+  Status MarkMissing(const std::string& id, Micros now) override { return t_.MarkMissing(id, now); }
+  Result<bool> IsTombstoned(const std::string& id) override { return t_.IsTombstoned(id); }
+  Status SaveReconcileSummary(Micros at, const std::string& json) override { return t_.SaveReconcileSummary(at, json); }
+  Result<std::optional<std::string>> LastReconcileSummary() override { return t_.LastReconcileSummary(); }
 
  protected:
   MetadataStore& t_;

@@ -19,6 +19,7 @@ class FakeObjectStore : public ObjectStore {
   struct Object {
     std::string bytes;
     ObjectMeta meta;
+    std::int64_t modified_at = 0;  // 0: the epoch, older than any grace period
   };
 
   explicit FakeObjectStore(CallLog* log = nullptr) : log_(log) {}
@@ -54,6 +55,29 @@ class FakeObjectStore : public ObjectStore {
     objects_.erase(key);
     return Status::Ok();
   }
+  Result<ObjectListing> List(const std::string& prefix, const std::optional<std::string>& next, size_t max) override {
+    std::lock_guard lock(mu_);
+    ObjectListing out;
+    for (auto it = next ? objects_.upper_bound(*next) : objects_.begin(); it != objects_.end(); ++it) {
+      if (!it->first.starts_with(prefix)) continue;
+      if (out.items.size() == max) {
+        out.next = out.items.back().key;
+        break;
+      }
+      out.items.push_back({it->first, static_cast<std::int64_t>(it->second.bytes.size()), "etag",
+                           it->second.modified_at});
+    }
+    return out;
+  }
+  Result<std::vector<UnfinishedUpload>> ListUnfinished(const std::string&) override {
+    std::lock_guard lock(mu_);
+    return unfinished;
+  }
+  Status AbortUnfinished(const UnfinishedUpload& u) override {
+    std::lock_guard lock(mu_);
+    std::erase_if(unfinished, [&](const UnfinishedUpload& x) { return x.id == u.id; });
+    return Status::Ok();
+  }
   Result<PresignedLink> PresignGet(const std::string& key, const DownloadOptions& opts) override {
     return PresignedLink{"https://fake.example/" + key, 1'800'000'000 + opts.ttl.count()};
   }
@@ -86,10 +110,11 @@ class FakeObjectStore : public ObjectStore {
     std::lock_guard lock(mu_);
     return open_writers_;
   }
-  void Put(const std::string& key, std::string bytes, ObjectMeta meta = {}) {
+  void Put(const std::string& key, std::string bytes, ObjectMeta meta = {}, std::int64_t modified_at = 0) {
     std::lock_guard lock(mu_);
-    objects_[key] = Object{std::move(bytes), std::move(meta)};
+    objects_[key] = Object{std::move(bytes), std::move(meta), modified_at};
   }
+  std::vector<UnfinishedUpload> unfinished;  // what ListUnfinished reports; AbortUnfinished removes (mu_)
 
  private:
   class Writer : public ObjectWriter {
@@ -172,6 +197,11 @@ class ObjectStoreWrapper : public ObjectStore {
   Result<PresignedLink> PresignGet(const std::string& key, const DownloadOptions& opts) override {
     return t_.PresignGet(key, opts);
   }
+  Result<ObjectListing> List(const std::string& prefix, const std::optional<std::string>& next, size_t max) override {
+    return t_.List(prefix, next, max);
+  }
+  Result<std::vector<UnfinishedUpload>> ListUnfinished(const std::string& p) override { return t_.ListUnfinished(p); }
+  Status AbortUnfinished(const UnfinishedUpload& u) override { return t_.AbortUnfinished(u); }
 
  protected:
   ObjectStore& t_;
