@@ -95,6 +95,18 @@ Status KafkaBus::EnsureTopics(const std::vector<std::string>& full_names) {
   if (missing.empty()) return Status::Ok();
   ARCA_RETURN_IF_ERROR(
       kafka::EnsureTopics(*producer_, missing, options_.partitions, options_.replication, kAdminTimeout));
+  // The controller has made them; wait until the broker's metadata lists
+  // them too, or a consumer subscribing now would not see them for a while.
+  for (const auto& t : missing) {
+    const auto deadline = std::chrono::steady_clock::now() + kAdminTimeout;
+    for (;;) {
+      auto n = PartitionCount(*producer_, t, kPingTimeout);
+      if (n.ok() && *n > 0) break;
+      if (std::chrono::steady_clock::now() > deadline)
+        return Unavailable("broker_unavailable", "Kafka topic " + t + " was created but does not show in metadata");
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
   std::lock_guard lock(mu_);
   known_topics_.insert(missing.begin(), missing.end());
   return Status::Ok();

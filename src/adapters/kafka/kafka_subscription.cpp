@@ -42,6 +42,8 @@ Result<std::unique_ptr<Subscription>> KafkaSubscription::Create(KafkaBus& bus, c
       {"auto.offset.reset", "earliest"},
       {"session.timeout.ms", std::to_string(session)},
       {"heartbeat.interval.ms", std::to_string(session / 3)},
+      // Topics created by another process show up within this time.
+      {"topic.metadata.refresh.interval.ms", "30000"},
   }, bus.log_events());
   if (!conf.ok()) return conf.status();
   std::unique_ptr<KafkaSubscription> sub(new KafkaSubscription(bus));
