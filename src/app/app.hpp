@@ -24,6 +24,8 @@ struct AppSettings {
   std::uint64_t max_upload = 5ULL << 30;
   std::chrono::seconds login_ttl{3600};
   Topics topics;
+  std::chrono::seconds reconcile_interval{3600};  // the reconcile worker role's period; 0: off
+  std::chrono::seconds reconcile_grace{3600};
 };
 
 struct App {

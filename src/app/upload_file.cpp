@@ -5,8 +5,6 @@
 #include "core/names.hpp"
 
 namespace arca {
-namespace {
-constexpr size_t kSniffBytes = 64 * 1024;
 
 // The sniffed type wins unless it only says "some bytes" or "some text" and
 // the client was more specific (a CSV sniffs as text/plain).
@@ -17,6 +15,8 @@ std::string EffectiveType(const std::string& sniffed, const std::string& declare
   }
   return sniffed.empty() ? "application/octet-stream" : sniffed;
 }
+
+namespace {
 bool ValidMime(const std::string& t) {
   if (t.size() > 255 || t.find('/') == std::string::npos) return false;
   for (char c : t)

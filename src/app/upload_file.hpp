@@ -53,5 +53,10 @@ class UploadSession {
 
 // The object key of a file in the `opaque` layout: from the id only.
 std::string OpaqueObjectKey(const std::string& file_id);
+// How many first bytes the content sniffer looks at.
+inline constexpr size_t kSniffBytes = 64 * 1024;
+// The type Arca serves: the sniffed one, unless it only says "some bytes"
+// or "some text" and the declared one is more specific.
+std::string EffectiveType(const std::string& sniffed, const std::string& declared);
 
 }  // namespace arca

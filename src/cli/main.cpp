@@ -19,7 +19,15 @@ int main(int argc, char** argv) {
 
   auto* worker = app.add_subcommand("worker", "Run background consumers");
   std::string roles;
-  worker->add_option("--roles", roles, "comma-separated roles: metadata,delete (default: all)");
+  worker->add_option("--roles", roles, "comma-separated roles: metadata,delete,reconcile (default: metadata,delete)");
+
+  auto* reconcile = app.add_subcommand("reconcile", "Compare the bucket with the database; --fix repairs");
+  ReconcileFlags rflags;
+  reconcile->add_flag("--fix", rflags.fix, "adopt or remove orphan objects, mark missing ones, resend stuck deletes, "
+                                           "abort abandoned uploads");
+  reconcile->add_flag("--json", rflags.json, "print the summary as JSON");
+  reconcile->add_option("--grace", rflags.grace, "leave alone what is younger than this (default 1h; 0s: nothing)");
+  reconcile->add_option("--max-deletes", rflags.max_deletes, "orphan objects removed per run at most (default 1000)");
 
   auto* migrate = app.add_subcommand("migrate", "Create or upgrade the database schema and storage");
 
@@ -42,7 +50,7 @@ int main(int argc, char** argv) {
 
   auto* version = app.add_subcommand("version", "Print the version");
 
-  for (auto* sub : {serve, worker, migrate, user_add, token_issue}) {
+  for (auto* sub : {serve, worker, reconcile, migrate, user_add, token_issue}) {
     sub->add_option_function<std::string>("--config", [&](const std::string& v) { config = v; }, "TOML config file");
     sub->add_option_function<std::string>("--data-dir", [&](const std::string& v) { flags["data_dir"] = v; },
                                           "data directory (default ./arca-data)");
@@ -72,6 +80,7 @@ int main(int argc, char** argv) {
     return Worker(*settings, list);
   }
   if (migrate->parsed()) return Migrate(*settings);
+  if (reconcile->parsed()) return Reconcile(*settings, rflags);
   if (user_add->parsed()) return UserAdd(*settings, user_name, admin, password_stdin);
   if (token_issue->parsed()) return TokenIssue(*settings, token_user, ttl, label);
   return 2;

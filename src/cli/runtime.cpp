@@ -155,6 +155,8 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Settings& s) {
   as.max_upload = s.max_upload;
   as.login_ttl = s.login_ttl;
   as.topics = s.topics;
+  as.reconcile_interval = s.reconcile_interval;
+  as.reconcile_grace = s.reconcile_grace;
   rt->users = std::make_unique<UserCache>();
   rt->app = std::unique_ptr<App>(new App{*rt->meta, *rt->objects, *rt->bus, *rt->tokens, *rt->passwords,
                                          *rt->sniffer, *rt->clock, as, rt->users.get()});

@@ -40,7 +40,7 @@ int Serve(const Settings& s) {
 
   std::unique_ptr<workers::WorkerPool> pool;
   if (s.runs_workers_in_serve()) {
-    pool = std::make_unique<workers::WorkerPool>(app, workers::WorkerPool::KnownRoles());
+    pool = std::make_unique<workers::WorkerPool>(app, workers::WorkerPool::InServeRoles());
     if (Status st = pool->Start(); !st.ok()) {
       std::fprintf(stderr, "arca: workers: %s\n", st.message().c_str());
       return 1;

@@ -135,6 +135,18 @@ const Field kFields[] = {
        }
        return Int(s.kafka_replication, v, 1, 100);
      }},
+    {"reconcile_interval", [](Settings& s, const std::string& v) -> std::string {
+       auto d = ParseDuration(v);
+       if (!d) return "expected a duration such as 30m or 1h (0s: off), got '" + v + "'";
+       s.reconcile_interval = *d;
+       return "";
+     }},
+    {"reconcile_grace", [](Settings& s, const std::string& v) -> std::string {
+       auto d = ParseDuration(v);
+       if (!d) return "expected a duration such as 10m or 1h, got '" + v + "'";
+       s.reconcile_grace = *d;
+       return "";
+     }},
     {"kafka_publish_timeout", [](Settings& s, const std::string& v) { return Duration(s.kafka_publish_timeout, v); }},
     {"login_ttl", [](Settings& s, const std::string& v) { return Duration(s.login_ttl, v); }},
     {"topic_uploaded", [](Settings& s, const std::string& v) { return Topic(s.topics.uploaded, v); }},

@@ -14,7 +14,7 @@ int Worker(const Settings& s, const std::vector<std::string>& roles) {
     std::fprintf(stderr, "arca: %s\n", rt.status().message().c_str());
     return 1;
   }
-  workers::WorkerPool pool(*(*rt)->app, roles.empty() ? workers::WorkerPool::KnownRoles() : roles);
+  workers::WorkerPool pool(*(*rt)->app, roles.empty() ? workers::WorkerPool::DefaultRoles() : roles);
   if (Status st = pool.Start(); !st.ok()) {
     std::fprintf(stderr, "arca: %s\n", st.message().c_str());
     return 2;

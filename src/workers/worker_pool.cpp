@@ -1,6 +1,7 @@
 #include "workers/worker_pool.hpp"
 
 #include "app/log.hpp"
+#include "app/reconcile.hpp"
 
 namespace arca::workers {
 
@@ -8,11 +9,17 @@ WorkerPool::WorkerPool(App& app, const std::vector<std::string>& roles) : app_(a
 WorkerPool::~WorkerPool() { Stop(); }
 
 Status WorkerPool::Start() {
+  bool reconcile = false;
   for (const auto& role : roles_) {
     std::unique_ptr<Consumer> c;
     if (role == "metadata") c = MakeMetadataWriter(app_);
     else if (role == "delete") c = MakeDeleter(app_);
-    else return InvalidArgument("unknown_role", "unknown worker role '" + role + "' (known: metadata, delete)");
+    else if (role == "reconcile") {
+      reconcile = true;
+      continue;
+    } else
+      return InvalidArgument("unknown_role",
+                             "unknown worker role '" + role + "' (known: metadata, delete, reconcile)");
     auto sub = app_.bus.Subscribe(c->Group(), {c->Topic()});
     if (!sub.ok()) return sub.status();
     consumers_.push_back(std::move(c));
@@ -20,7 +27,31 @@ Status WorkerPool::Start() {
   }
   for (size_t i = 0; i < consumers_.size(); ++i)
     threads_.emplace_back([this, i] { Loop(*consumers_[i], *subs_[i]); });
+  if (reconcile && app_.settings.reconcile_interval.count() > 0) threads_.emplace_back([this] { ReconcileLoop(); });
   return Status::Ok();
+}
+
+void WorkerPool::ReconcileLoop() {
+  // The first pass waits one interval: a fleet restarting together does not
+  // scan the bucket all at once.
+  for (;;) {
+    BackOff(app_.settings.reconcile_interval);
+    if (stop_) return;
+    ReconcileOptions o;
+    o.fix = true;
+    o.grace = app_.settings.reconcile_grace;
+    auto report = Reconcile(app_, o);
+    if (!report.ok()) {
+      log::Warn("reconcile failed", {{"error", report.status().message()}});
+      continue;
+    }
+    (void)app_.meta.SaveReconcileSummary(report->finished_at, ToJson(*report));
+    log::Info("reconcile pass", {{"differences", std::to_string(report->differences())},
+                                 {"adopted", std::to_string(report->adopted)},
+                                 {"orphans_deleted", std::to_string(report->orphans_deleted)},
+                                 {"marked_missing", std::to_string(report->marked_missing)},
+                                 {"deletes_reissued", std::to_string(report->deletes_reissued)}});
+  }
 }
 
 void WorkerPool::Loop(Consumer& c, Subscription& sub) {

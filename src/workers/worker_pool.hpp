@@ -18,12 +18,16 @@ class WorkerPool {
   // kInvalidArgument for an unknown role; kUnavailable if a subscription fails.
   Status Start();
   void Stop();
-  // Roles this build knows.
-  static std::vector<std::string> KnownRoles() { return {"metadata", "delete"}; }
+  // What `arca worker` runs when no roles are named. The reconciler scans
+  // the whole bucket, so it runs where it is asked for (and inside
+  // `arca serve` with the embedded broker).
+  static std::vector<std::string> DefaultRoles() { return {"metadata", "delete"}; }
+  static std::vector<std::string> InServeRoles() { return {"metadata", "delete", "reconcile"}; }
 
  private:
   void Loop(Consumer& c, Subscription& sub);
   void BackOff(std::chrono::milliseconds d);
+  void ReconcileLoop();
   App& app_;
   std::vector<std::string> roles_;
   std::vector<std::unique_ptr<Consumer>> consumers_;

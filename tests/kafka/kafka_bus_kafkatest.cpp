@@ -6,9 +6,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <mutex>
 #include <thread>
 
 #include "adapters/kafka/kafka_bus.hpp"
+#include "adapters/kafka/kafka_subscription.hpp"
 #include "adapters/kafka/kafka_topics.hpp"
 
 namespace arca {
@@ -96,42 +98,51 @@ TEST(KafkaBus, AckAfterARebalanceDoesNotCommitAndTheMessageComesAgain) {
   ASSERT_TRUE(a.ok());
   ASSERT_TRUE(bus->Publish("work", "file-1", "m1").ok());
   std::vector<Message> got;
-  for (auto deadline = std::chrono::steady_clock::now() + 10s; got.empty() && std::chrono::steady_clock::now() < deadline;)
+  for (auto deadline = std::chrono::steady_clock::now() + 20s; got.empty() && std::chrono::steady_clock::now() < deadline;)
     got = *(*a)->Poll(1, 200ms);
   ASSERT_EQ(got.size(), 1u);
 
-  // A second member joins; both keep polling until the group has settled.
+  // A second member joins; both poll (a rebalance needs every member to).
   auto b = bus->Subscribe("g", {"work"});
   ASSERT_TRUE(b.ok());
+  auto* b_member = dynamic_cast<kafka::KafkaSubscription*>(b->get());
+  ASSERT_NE(b_member, nullptr);
+  std::mutex mu;
   std::vector<Message> again;
   std::atomic<bool> stop{false};
   std::thread tb([&] {
     while (!stop) {
       auto r = (*b)->Poll(1, 100ms);
       if (r.ok() && !r->empty()) {
+        std::lock_guard lock(mu);
         again.insert(again.end(), r->begin(), r->end());
         (void)(*b)->Ack(r->front());
       }
     }
   });
-  for (int i = 0; i < 30; ++i) {  // ~3 s of polling on A: the revoke is served here
+  auto poll_a = [&] {
     auto r = (*a)->Poll(1, 100ms);
     ASSERT_TRUE(r.ok());
-    ASSERT_TRUE(r->empty() || r->front().payload == "m1");
     if (!r->empty()) {
+      ASSERT_EQ(r->front().payload, "m1");
+      std::lock_guard lock(mu);
       again.push_back(r->front());
       (void)(*a)->Ack(r->front());
     }
-  }
-  // The first delivery's ack comes late, after the rebalance.
+  };
+  for (auto deadline = std::chrono::steady_clock::now() + 60s;
+       b_member->AssignedCount() == 0 && std::chrono::steady_clock::now() < deadline;)
+    ASSERT_NO_FATAL_FAILURE(poll_a());
+  ASSERT_GT(b_member->AssignedCount(), 0) << "the group did not rebalance";
+
+  // The first delivery's ack comes late, after A gave its partitions up.
   ASSERT_TRUE((*a)->Ack(got[0]).ok());
-  for (int i = 0; i < 50 && again.empty(); ++i) {
-    auto r = (*a)->Poll(1, 100ms);
-    if (r.ok() && !r->empty()) {
-      again.push_back(r->front());
-      (void)(*a)->Ack(r->front());
-    }
+  for (auto deadline = std::chrono::steady_clock::now() + 20s; std::chrono::steady_clock::now() < deadline;) {
+    ASSERT_NO_FATAL_FAILURE(poll_a());
+    std::lock_guard lock(mu);
+    if (!again.empty()) break;
   }
+  for (int i = 0; i < 10; ++i) ASSERT_NO_FATAL_FAILURE(poll_a());  // room for a duplicate
   stop = true;
   tb.join();
   ASSERT_EQ(again.size(), 1u) << "the message must be delivered exactly once more";

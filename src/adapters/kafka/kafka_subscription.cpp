@@ -68,6 +68,7 @@ void KafkaSubscription::rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::
   if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
     for (auto* tp : partitions) partitions_[{tp->topic(), tp->partition()}] = Partition{};
     consumer->assign(partitions);
+    assigned_count_ = static_cast<int>(partitions_.size());
     return;
   }
   // Revoked (or a failed rebalance): commit what was settled while the
@@ -75,6 +76,7 @@ void KafkaSubscription::rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::
   // that another member now reads, and are dropped.
   if (err == RdKafka::ERR__REVOKE_PARTITIONS) (void)consumer->commitSync();
   partitions_.clear();
+  assigned_count_ = 0;
   consumer->unassign();
 }
 

@@ -14,6 +14,7 @@
 
 #include <librdkafka/rdkafkacpp.h>
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -34,6 +35,10 @@ class KafkaSubscription : public Subscription, private RdKafka::RebalanceCb {
   Status Ack(const Message& m) override;
   Status Fail(const Message& m, const std::string& error, bool retryable) override;
   void Release() override;
+
+  // Partitions this member holds now; readable from any thread (tests wait
+  // on it for a rebalance to finish).
+  int AssignedCount() const { return assigned_count_.load(); }
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -66,6 +71,7 @@ class KafkaSubscription : public Subscription, private RdKafka::RebalanceCb {
   KafkaBus& bus_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::map<PartitionKey, Partition> partitions_;  // those assigned to this member
+  std::atomic<int> assigned_count_{0};
 };
 
 }  // namespace arca::kafka
