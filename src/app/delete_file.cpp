@@ -1,6 +1,7 @@
 #include "app/change_files.hpp"
 
 #include "app/read_files.hpp"
+#include "core/failpoint.hpp"
 #include "core/ids.hpp"
 
 namespace arca {
@@ -15,6 +16,7 @@ Result<FileRecord> RequestDelete(App& app, const Caller& caller, const std::stri
     if (marked.status().kind() == ErrorKind::kNotFound) return NotFound("file_not_found", "no file with id " + id);
     return marked.status();
   }
+  Failpoint("after-mark-deleting");
   DeleteRequested ev{{NewId(), "file.delete_requested", kEventVersion, id, now, request_id},
                      caller.user_id,
                      marked->bucket,

@@ -1,4 +1,5 @@
 #include "app/background_work.hpp"
+#include "core/failpoint.hpp"
 
 namespace arca {
 
@@ -9,6 +10,7 @@ Status PurgeFile(App& app, const DeleteRequested& event) {
   // Object first, then row: a crash in between leaves a `deleting` row whose
   // delete is redelivered, never a visible row without its object.
   ARCA_RETURN_IF_ERROR(app.objects.Delete(event.object_key));
+  Failpoint("after-object-delete-before-row-delete");
   return app.meta.DeleteFile(event.header.file_id);
 }
 

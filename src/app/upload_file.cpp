@@ -1,6 +1,7 @@
 #include "app/upload_file.hpp"
 
 #include "core/encoding.hpp"
+#include "core/failpoint.hpp"
 #include "core/ids.hpp"
 #include "core/names.hpp"
 
@@ -98,6 +99,7 @@ Result<UploadOutcome> UploadSession::Finish() {
     writer_->Abort();
     return info.status();
   }
+  Failpoint("after-object-put");
   Micros now = app_.clock.Now();
   rec_.size = static_cast<std::int64_t>(written_);
   rec_.sha256 = hash_.FinishHex();
@@ -122,6 +124,7 @@ Result<UploadOutcome> UploadSession::Finish() {
     (void)app_.objects.Delete(rec_.object_key);  // never a 202 for an event that was not written
     return st;
   }
+  Failpoint("after-event-publish");
   FileRecord pending = rec_;
   pending.state = FileState::kPending;
   return UploadOutcome{pending, true};

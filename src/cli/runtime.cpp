@@ -73,6 +73,12 @@ Status WithRetry(const char* what, F&& step) {
   }
 }
 
+leased_queue::QueueOptions QueueOptionsFrom(const Settings& s) {
+  leased_queue::QueueOptions o;
+  o.lease = s.queue_lease;
+  return o;
+}
+
 Result<std::unique_ptr<EventBus>> OpenKafka(const Settings& s) {
   auto brokers = kafka::ParseBrokerUrl(s.broker_url);
   if (!brokers.ok()) return brokers.status();
@@ -111,13 +117,13 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Settings& s) {
     if (!meta.ok()) return meta.status();
     rt->meta = std::move(meta).value();
     if (s.broker_url == "embedded") {
-      auto queue = embedded_queue::SqliteQueue::Open(db_path);
+      auto queue = embedded_queue::SqliteQueue::Open(db_path, QueueOptionsFrom(s));
       if (!queue.ok()) return queue.status();
       rt->bus = std::move(queue).value();
     }
   } else {
     rt->meta = std::make_unique<postgres::PgMetadataStore>(s.database_url, 16);
-    if (s.broker_url == "embedded") rt->bus = std::make_unique<postgres::PgQueue>(s.database_url, 8);
+    if (s.broker_url == "embedded") rt->bus = std::make_unique<postgres::PgQueue>(s.database_url, 8, QueueOptionsFrom(s));
   }
   if (!rt->bus) {
     auto bus = OpenKafka(s);

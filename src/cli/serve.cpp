@@ -1,4 +1,6 @@
+#include <boost/json.hpp>
 #include <cstdio>
+#include <mutex>
 #include <thread>
 
 #include "adapters/localfs/localfs_object_store.hpp"
@@ -11,6 +13,46 @@
 #include "workers/worker_pool.hpp"
 
 namespace arca::cli {
+namespace {
+
+// The last reconcile pass (from any process: it is kept in the database),
+// read at most once a second however many gauges a scrape reads.
+void AddReconcileGauges(http::Metrics& metrics, App& app) {
+  struct Cache {
+    std::mutex mu;
+    std::chrono::steady_clock::time_point read_at{};
+    boost::json::object summary;
+  };
+  auto cache = std::make_shared<Cache>();
+  auto value = [cache, &app](std::string_view group, std::string_view field) -> double {
+    std::lock_guard lock(cache->mu);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - cache->read_at > std::chrono::seconds(1)) {
+      cache->read_at = now;
+      cache->summary.clear();
+      auto last = app.meta.LastReconcileSummary();
+      boost::system::error_code ec;
+      if (last.ok() && *last) {
+        auto v = boost::json::parse(**last, ec);
+        if (!ec && v.is_object()) cache->summary = v.as_object();
+      }
+    }
+    const boost::json::value* v = group.empty() ? cache->summary.if_contains(field) : nullptr;
+    if (!group.empty())
+      if (auto* g = cache->summary.if_contains(group); g && g->is_object()) v = g->as_object().if_contains(field);
+    return v && v->is_int64() ? static_cast<double>(v->as_int64()) : -1.0;  // no pass yet: no sample
+  };
+  metrics.AddGauge("arca_reconcile_last_differences", "Differences the last reconcile pass found.",
+                   [value] { return value("", "differences"); });
+  for (const char* f : {"orphans", "missing", "size_mismatches", "stuck", "abandoned_uploads"})
+    metrics.AddGauge(std::string("arca_reconcile_last_found_") + f, std::string("Last reconcile pass: ") + f + " found.",
+                     [value, f] { return value("found", f); });
+  for (const char* f : {"adopted", "orphans_deleted", "marked_missing", "deletes_reissued", "uploads_aborted"})
+    metrics.AddGauge(std::string("arca_reconcile_last_fixed_") + f, std::string("Last reconcile pass: ") + f + ".",
+                     [value, f] { return value("fixed", f); });
+}
+
+}  // namespace
 
 int Serve(const Settings& s) {
   BlockStopSignals();
@@ -26,6 +68,7 @@ int Serve(const Settings& s) {
     auto d = app.bus.Depth();
     return d.ok() ? static_cast<double>(*d) : -1.0;
   });
+  AddReconcileGauges(metrics, app);
   http::Router router([&app](std::string_view token) { return Authenticate(app, token); }, metrics);
   http::RouteOptions ropts{(*rt)->blob_link_secret};
   http::AddRoutes(router, app, metrics, ropts);

@@ -135,6 +135,7 @@ const Field kFields[] = {
        }
        return Int(s.kafka_replication, v, 1, 100);
      }},
+    {"queue_lease", [](Settings& s, const std::string& v) { return Duration(s.queue_lease, v); }},
     {"reconcile_interval", [](Settings& s, const std::string& v) -> std::string {
        auto d = ParseDuration(v);
        if (!d) return "expected a duration such as 30m or 1h (0s: off), got '" + v + "'";

@@ -31,6 +31,9 @@ struct Settings {
   int kafka_partitions = 6;    // for topics Arca creates
   int kafka_replication = -1;  // -1: the broker's default
   std::chrono::seconds kafka_publish_timeout{5};
+  // Embedded queue: how long a message polled by a worker that then died
+  // stays invisible before another worker gets it.
+  std::chrono::seconds queue_lease{60};
   std::chrono::seconds reconcile_interval{3600};  // 0: the reconcile role does nothing
   std::chrono::seconds reconcile_grace{3600};
   std::chrono::seconds login_ttl{3600};

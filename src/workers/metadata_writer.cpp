@@ -3,6 +3,7 @@
 // and the insert-if-absent makes the second delivery a no-op.
 #include "app/background_work.hpp"
 #include "app/log.hpp"
+#include "core/failpoint.hpp"
 #include "workers/consumer.hpp"
 
 namespace arca::workers {
@@ -31,6 +32,7 @@ class MetadataWriter : public Consumer {
     if (events.empty()) return Status::Ok();
     Status all = RecordUploads(app_, events);
     if (all.ok()) {
+      Failpoint("after-row-insert");
       for (auto* m : sources) (void)sub.Ack(*m);
       return Status::Ok();
     }
