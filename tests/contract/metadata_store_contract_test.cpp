@@ -684,6 +684,65 @@ TEST_P(MetadataStoreContract, UpdateOfDeletingOrAbsentFileIsNotFound) {
   EXPECT_EQ(store_->UpdateFile(NewId(), p, kT0 + 2).status().kind(), ErrorKind::kNotFound);
 }
 
+// --- for the reconciler ---------------------------------------------------------
+
+TEST_P(MetadataStoreContract, ScanByObjectKeyWalksEveryStateInByteOrderPageByPage) {
+  std::vector<std::string> keys{"files/b", "files/a", "files/C", "files/\xc3\xa9", "files/a0"};
+  std::vector<FileRecord> files;
+  for (auto& k : keys) {
+    files.push_back(File("n", alice_));
+    files.back().object_key = k;
+  }
+  Insert(files);
+  ASSERT_TRUE(store_->MarkDeleting(files[0].id, kT0 + 1).ok());  // deleting rows are scanned too
+  std::vector<std::string> seen;
+  std::string after;
+  for (int guard = 0; guard < 10; ++guard) {
+    auto page = store_->ScanByObjectKey(after, 2);
+    ASSERT_TRUE(page.ok()) << page.status().message();
+    if (page->empty()) break;
+    EXPECT_LE(page->size(), 2u);
+    for (auto& f : *page) seen.push_back(f.object_key);
+    after = page->back().object_key;
+  }
+  // Bytes, not a locale: "C" (0x43) before "a", and "é" (0xC3 0xA9) last, as S3 lists them.
+  EXPECT_EQ(seen, (std::vector<std::string>{"files/C", "files/a", "files/a0", "files/b", "files/\xc3\xa9"}));
+}
+
+TEST_P(MetadataStoreContract, MarkMissingMovesOnlyReadyFiles) {
+  FileRecord ready = File("ready.txt", alice_), going = File("going.txt", alice_);
+  Insert({ready, going});
+  ASSERT_TRUE(store_->MarkDeleting(going.id, kT0 + 1).ok());
+  ASSERT_TRUE(store_->MarkMissing(ready.id, kT0 + 2).ok());
+  auto got = store_->GetFile(ready.id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->state, FileState::kMissing);
+  EXPECT_EQ(got->updated_at, kT0 + 2);
+  EXPECT_EQ(store_->MarkMissing(ready.id, kT0 + 3).kind(), ErrorKind::kNotFound);  // already missing
+  EXPECT_EQ(store_->MarkMissing(going.id, kT0 + 3).kind(), ErrorKind::kNotFound);  // deleting stays deleting
+  EXPECT_EQ(store_->MarkMissing(NewId(), kT0 + 3).kind(), ErrorKind::kNotFound);
+}
+
+TEST_P(MetadataStoreContract, DeletedFileIsTombstonedAndOthersAreNot) {
+  FileRecord f = File("a.txt", alice_);
+  Insert({f});
+  EXPECT_FALSE(*store_->IsTombstoned(f.id));
+  ASSERT_TRUE(store_->DeleteFile(f.id).ok());
+  EXPECT_TRUE(*store_->IsTombstoned(f.id));
+  EXPECT_FALSE(*store_->IsTombstoned(NewId()));
+}
+
+TEST_P(MetadataStoreContract, LastReconcileSummaryIsTheNewestSaved) {
+  auto none = store_->LastReconcileSummary();
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  ASSERT_TRUE(store_->SaveReconcileSummary(kT0, R"({"differences":3})").ok());
+  ASSERT_TRUE(store_->SaveReconcileSummary(kT0 + 1, R"({"differences":0})").ok());
+  auto last = store_->LastReconcileSummary();
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(last->value_or(""), R"({"differences":0})");
+}
+
 // --- adapters ------------------------------------------------------------------
 
 Result<std::unique_ptr<MetadataStore>> OpenPostgres(const fs::path& dir) {

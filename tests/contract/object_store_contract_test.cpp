@@ -3,6 +3,8 @@
 // joins by adding one line to kFactories at the bottom.
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -350,6 +352,60 @@ TEST_P(ObjectStoreContract, SizedPutThatEndsShortLeavesNothing) {
   if (GetParam().partial_uploads) {
     EXPECT_EQ(GetParam().partial_uploads(dir_.path()), 0u);
   }
+}
+
+// --- for the reconciler ---------------------------------------------------------
+
+TEST_P(ObjectStoreContract, ListingIsInByteOrderPagedAndStaysUnderItsPrefix) {
+  const auto before = NowMicros();
+  for (const char* k : {"files/b", "files/a", "files/C", "files/a0", "files2/x", "other/y"})
+    ASSERT_TRUE(Put(k, std::string(std::strlen(k), 'x')).ok()) << k;
+  std::vector<StoredObject> seen;
+  std::optional<std::string> next;
+  for (int guard = 0; guard < 10; ++guard) {
+    auto page = store_->List("files/", next, 2);
+    ASSERT_TRUE(page.ok()) << page.status().message();
+    EXPECT_LE(page->items.size(), 2u);
+    seen.insert(seen.end(), page->items.begin(), page->items.end());
+    next = page->next;
+    if (!next) break;
+  }
+  std::vector<std::string> keys;
+  for (auto& o : seen) keys.push_back(o.key);
+  // "files2/x" shares the first five letters but not the prefix "files/".
+  EXPECT_EQ(keys, (std::vector<std::string>{"files/C", "files/a", "files/a0", "files/b"}));
+  for (auto& o : seen) {
+    EXPECT_EQ(o.size, static_cast<std::int64_t>(o.key.size())) << o.key;
+    EXPECT_GT(o.modified_at, before - 3'600'000'000LL) << o.key;  // a plausible clock, to the hour
+    EXPECT_LT(o.modified_at, NowMicros() + 3'600'000'000LL) << o.key;
+  }
+  auto empty = store_->List("nothing-here/", std::nullopt, 10);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->items.empty());
+  EXPECT_FALSE(empty->next.has_value());
+}
+
+TEST_P(ObjectStoreContract, UnfinishedUploadIsListedAndAbortingItLeavesNothing) {
+  const std::string key = Key();
+  auto w = store_->BeginPut(key, {{"arca-id", "x"}});
+  ASSERT_TRUE(w.ok());
+  // More than one S3 part, so the store has really begun a multipart upload.
+  const std::string chunk(1 << 20, 'u');
+  for (int i = 0; i < 9; ++i) ASSERT_TRUE((*w)->Write(chunk).ok());
+  auto open = store_->ListUnfinished("files/");
+  ASSERT_TRUE(open.ok()) << open.status().message();
+  ASSERT_EQ(open->size(), 1u);
+  EXPECT_GT(open->front().started_at, NowMicros() - 3'600'000'000LL);
+  ASSERT_TRUE(store_->AbortUnfinished(open->front()).ok());
+  ASSERT_TRUE(store_->AbortUnfinished(open->front()).ok());  // again: already gone is fine
+  auto after = store_->ListUnfinished("files/");
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(after->empty());
+  // The writer cannot commit what was aborted under it, and nothing appears.
+  for (int i = 0; i < 1; ++i) (void)(*w)->Write(chunk);
+  EXPECT_FALSE((*w)->Commit().ok());
+  EXPECT_EQ(store_->Head(key).status().kind(), ErrorKind::kNotFound);
+  ExpectNoPartialUploads();
 }
 
 // --- adapters ------------------------------------------------------------------
