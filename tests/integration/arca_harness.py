@@ -490,17 +490,18 @@ class PrivateService:
 # The S3 server, seen from outside (curl's own SigV4 signing)
 # --------------------------------------------------------------------------
 
-def s3_request(method: str, path: str, *extra: str):
+def s3_request(method: str, path: str, *extra: str, body: bytes | None = None):
     """A request to the test S3 server (ARCA_TEST_STORAGE_URL), signed by curl:
     an independent check of what is in the bucket. Returns (status, head, body)."""
     storage = os.environ["ARCA_TEST_STORAGE_URL"]
     endpoint = urllib.parse.parse_qs(storage.split("?", 1)[1])["endpoint"][0]
     access, secret = os.environ["ARCA_TEST_S3_ACCESS_KEY"], os.environ["ARCA_TEST_S3_SECRET_KEY"]
     verb = ["-I"] if method == "HEAD" else ["-X", method]
-    empty_sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    payload = hashlib.sha256(body or b"").hexdigest()
+    data = ["--data-binary", "@-"] if body is not None else []
     r = subprocess.run(["curl", "-s", *verb, "--aws-sigv4", "aws:amz:us-east-1:s3", "--user", f"{access}:{secret}",
-                        "-H", f"x-amz-content-sha256: {empty_sha256}", "-D", "-", *extra, endpoint + path],
-                       capture_output=True, timeout=60)
+                        "-H", f"x-amz-content-sha256: {payload}", "-D", "-", *data, *extra, endpoint + path],
+                       input=body, capture_output=True, timeout=60)
     head, _, body = r.stdout.partition(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/") else 0
     return status, head.decode("latin-1"), body
