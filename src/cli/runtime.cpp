@@ -91,7 +91,9 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Settings& s) {
     if (!queue.ok()) return queue.status();
     rt->bus = std::move(queue).value();
   } else {
-    rt->meta = std::make_unique<postgres::PgMetadataStore>(s.database_url, 16);
+    auto meta = std::make_unique<postgres::PgMetadataStore>(s.database_url, 16);
+    rt->pg_meta = meta.get();
+    rt->meta = std::move(meta);
     rt->bus = std::make_unique<postgres::PgQueue>(s.database_url, 8);
   }
   ARCA_RETURN_IF_ERROR(WithRetry("database", [&] { return rt->meta->Migrate(); }));

@@ -81,7 +81,9 @@ class ObjectStore {
   virtual Result<std::unique_ptr<ObjectReader>> Get(const std::string& key, std::optional<ByteRange> range) = 0;
   // Absent objects are a success, so deletes can be repeated.
   virtual Status Delete(const std::string& key) = 0;
-  // A link a client can fetch without a token until it expires.
+  // A link a client can fetch without a token until it expires. Pure
+  // computation (signing), no I/O: the download route calls it on the
+  // server's event loop.
   virtual Result<PresignedLink> PresignGet(const std::string& key, const DownloadOptions& opts) = 0;
 };
 
