@@ -10,7 +10,10 @@ server named by ARCA_DATABASE_URL (default: `scripts/services up`), starts
   3. GET /api/files/{id} requests/s under wrk vs pgbench's prepared
      primary-key lookup at the same concurrency (ratio, target >= 0.3).
 
-  python3 bench/pg_list.py [--rows 1000000] [--bin build/arca]
+  python3 bench/pg_list.py [--rows 1000000] [--bin build/arca] [--runs 1]
+
+--runs N repeats measures 1 and 3 N times on the same data (the machine is
+shared and noisy: report the spread, not one figure).
 """
 import argparse
 import http.client
@@ -103,6 +106,7 @@ def main():
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--bin", default=os.path.join(ROOT, "build", "arca"))
     ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--runs", type=int, default=1)
     args = ap.parse_args()
 
     base = os.environ.get("ARCA_DATABASE_URL")
@@ -136,28 +140,29 @@ def main():
             # 1. Arca vs the same SQL (what PgMetadataStore::ListSql builds for this shape).
             after = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 30 * 86400))
             path = "/api/files?" + urllib.parse.urlencode({"owner": "me", "type": "pdf", "uploaded_after": after})
-            # One connection, one request at a time, from a C client (wrk), as psql is on the SQL side.
-            wrk1 = sh(["wrk", "-t1", "-c1", f"-d{args.seconds}s", "--latency", "-H", f"Authorization: Bearer {token}",
-                       f"http://127.0.0.1:{port}{path}"])
-            arca_p50, arca_p99 = (wrk_latency_ms(wrk1, "50%"), wrk_latency_ms(wrk1, "99%"))
-            after_us = int(time.time() - 30 * 86400) * 1000000
-            cols = ("f.id::text, f.name, f.folder, f.project, f.owner_id::text, u.username, f.size, f.content_type, "
-                    "f.declared_content_type, f.sha256, f.description, array_to_json(f.tags)::text, f.status, f.state, "
-                    "f.bucket, f.object_key, (extract(epoch from f.created_at) * 1000000)::bigint, "
-                    "(extract(epoch from f.updated_at) * 1000000)::bigint")
-            setup = (f"PREPARE q(uuid, uuid, text, text, bigint, bigint) AS SELECT {cols} FROM files f JOIN users u ON "
-                     "u.id = f.owner_id WHERE f.state <> 'deleting' AND f.owner_id = $1 AND f.owner_id = $2 AND "
-                     "(f.extension = $3 OR f.content_type = $4) AND f.created_at >= ('epoch'::timestamptz + "
-                     "$5::bigint * interval '1 microsecond') ORDER BY f.created_at DESC, f.id DESC LIMIT $6;")
-            stmt = f"EXECUTE q('{me}', '{me}', 'pdf', 'application/pdf', {after_us}, 51);"
-            sql_ms = psql_times(url, setup, stmt, 300)
-            print("\n1. only PDFs I uploaded in the last 30 days (limit 50)")
-            n = len(http_get(conn, path, token)["items"])
-            print(f"   ({n} files on the page)")
-            print(f"   arca (wrk, 1 connection)  p50 {arca_p50:.2f} ms  p99 {arca_p99:.2f} ms")
-            print(f"   psql (prepared)           p50 {pct(sql_ms, 50):.2f} ms  p99 {pct(sql_ms, 99):.2f} ms")
-            print(f"   ratio arca/psql  p50 {arca_p50 / pct(sql_ms, 50):.2f}  "
-                  f"p99 {arca_p99 / pct(sql_ms, 99):.2f}  (target <= 2)")
+            for run in range(args.runs):
+                # One connection, one request at a time, from a C client (wrk), as psql is on the SQL side.
+                wrk1 = sh(["wrk", "-t1", "-c1", f"-d{args.seconds}s", "--latency", "-H",
+                           f"Authorization: Bearer {token}", f"http://127.0.0.1:{port}{path}"])
+                arca_p50, arca_p99 = (wrk_latency_ms(wrk1, "50%"), wrk_latency_ms(wrk1, "99%"))
+                after_us = int(time.time() - 30 * 86400) * 1000000
+                cols = ("f.id::text, f.name, f.folder, f.project, f.owner_id::text, u.username, f.size, f.content_type, "
+                        "f.declared_content_type, f.sha256, f.description, array_to_json(f.tags)::text, f.status, f.state, "
+                        "f.bucket, f.object_key, (extract(epoch from f.created_at) * 1000000)::bigint, "
+                        "(extract(epoch from f.updated_at) * 1000000)::bigint")
+                setup = (f"PREPARE q(uuid, uuid, text, text, bigint, bigint) AS SELECT {cols} FROM files f JOIN users u ON "
+                         "u.id = f.owner_id WHERE f.state <> 'deleting' AND f.owner_id = $1 AND f.owner_id = $2 AND "
+                         "(f.extension = $3 OR f.content_type = $4) AND f.created_at >= ('epoch'::timestamptz + "
+                         "$5::bigint * interval '1 microsecond') ORDER BY f.created_at DESC, f.id DESC LIMIT $6;")
+                stmt = f"EXECUTE q('{me}', '{me}', 'pdf', 'application/pdf', {after_us}, 51);"
+                sql_ms = psql_times(url, setup, stmt, 300)
+                print(f"\n1. only PDFs I uploaded in the last 30 days (limit 50), run {run + 1}/{args.runs}")
+                n = len(http_get(conn, path, token)["items"])
+                print(f"   ({n} files on the page)")
+                print(f"   arca (wrk, 1 connection)  p50 {arca_p50:.2f} ms  p99 {arca_p99:.2f} ms")
+                print(f"   psql (prepared)           p50 {pct(sql_ms, 50):.2f} ms  p99 {pct(sql_ms, 99):.2f} ms")
+                print(f"   ratio arca/psql  p50 {arca_p50 / pct(sql_ms, 50):.2f}  "
+                      f"p99 {arca_p99 / pct(sql_ms, 99):.2f}  (target <= 2)")
 
             # 2. Keyset page 1 vs page 200 (all files, newest first, 50 a page), and OFFSET.
             cursor, pages = None, {}
@@ -177,21 +182,22 @@ def main():
             print(f"   OFFSET (ids only, psql) page 1 p50 {pct(o1, 50):.2f} ms, page 200 p50 {pct(o200, 50):.2f} ms, "
                   f"ratio {pct(o200, 50) / pct(o1, 50):.2f}")
 
-            # 3. GET /api/files/{id} under wrk vs pgbench's prepared PK lookup, same concurrency.
-            fid = psql(url, f"SELECT id FROM files WHERE owner_id = '{me}' LIMIT 1").strip()
-            wrk = sh(["wrk", "-t2", "-c8", f"-d{args.seconds}s", "-H", f"Authorization: Bearer {token}",
-                      f"http://127.0.0.1:{port}/api/files/{fid}"])
-            rps = float(re.search(r"Requests/sec:\s+([\d.]+)", wrk).group(1))
-            non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", wrk)
-            with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
-                f.write(f"SELECT {cols} FROM files f JOIN users u ON u.id = f.owner_id WHERE f.id = '{fid}';\n")
-                script = f.name
-            pgb = sh(["pgbench", "-n", "-M", "prepared", "-c8", "-j2", f"-T{args.seconds}", "-f", script, url])
-            tps = float(re.search(r"tps = ([\d.]+)", pgb).group(1))
-            print("\n3. one file by id, 8 connections")
-            print(f"   arca (wrk) {rps:.0f} req/s{' (errors: ' + non2xx.group(1) + ')' if non2xx else ''}")
-            print(f"   pgbench prepared PK lookup {tps:.0f} tps")
-            print(f"   ratio {rps / tps:.2f} (target >= 0.3)")
+            for run in range(args.runs):
+                # 3. GET /api/files/{id} under wrk vs pgbench's prepared PK lookup, same concurrency.
+                fid = psql(url, f"SELECT id FROM files WHERE owner_id = '{me}' LIMIT 1").strip()
+                wrk = sh(["wrk", "-t2", "-c8", f"-d{args.seconds}s", "-H", f"Authorization: Bearer {token}",
+                          f"http://127.0.0.1:{port}/api/files/{fid}"])
+                rps = float(re.search(r"Requests/sec:\s+([\d.]+)", wrk).group(1))
+                non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", wrk)
+                with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
+                    f.write(f"SELECT {cols} FROM files f JOIN users u ON u.id = f.owner_id WHERE f.id = '{fid}';\n")
+                    script = f.name
+                pgb = sh(["pgbench", "-n", "-M", "prepared", "-c8", "-j2", f"-T{args.seconds}", "-f", script, url])
+                tps = float(re.search(r"tps = ([\d.]+)", pgb).group(1))
+                print(f"\n3. one file by id, 8 connections, run {run + 1}/{args.runs}")
+                print(f"   arca (wrk) {rps:.0f} req/s{' (errors: ' + non2xx.group(1) + ')' if non2xx else ''}")
+                print(f"   pgbench prepared PK lookup {tps:.0f} tps")
+                print(f"   ratio {rps / tps:.2f} (target >= 0.3)")
     finally:
         if srv:
             srv.terminate()

@@ -8,6 +8,12 @@ Against the S3 server of `scripts/services up` (versitygw), in one run:
   3. /download requests/s (token check + DB row + presign) vs /healthz on the
      same server under wrk (target >= 0.5).
 
+Records go to PostgreSQL, as in production, when ARCA_DATABASE_URL is set
+(e.g. after `eval "$(scripts/services up)"`): a fresh database on that
+server, dropped at the end. Without it they go to the embedded SQLite file,
+and the /download figure then measures the handler pool instead of the
+event-loop reads (docs/performance.md).
+
   python3 bench/s3_upload.py [--size 1GiB] [--big 5GiB] [--bin build/arca]
 """
 import argparse
@@ -85,8 +91,25 @@ def main():
     access, secret = svc["ARCA_S3_ACCESS_KEY"], svc["ARCA_S3_SECRET_KEY"]
     env = dict(os.environ, ARCA_STORAGE_URL=f"s3://{bucket}?" + storage.split("?", 1)[1], ARCA_S3_ACCESS_KEY=access,
                ARCA_S3_SECRET_KEY=secret, ARCA_MAX_UPLOAD="100GiB", ARCA_LOG_LEVEL="warn")
-    env.pop("ARCA_DATABASE_URL", None)
+    pg_base = os.environ.get("ARCA_DATABASE_URL")
+    pg_db = f"bench_s3_{os.getpid()}"
+    if pg_base:
+        subprocess.run(["psql", pg_base, "-qc", f"CREATE DATABASE {pg_db}"], check=True, capture_output=True)
+        env["ARCA_DATABASE_URL"] = pg_base.rsplit("/", 1)[0] + "/" + pg_db
+        print(f"records: PostgreSQL ({pg_db})")
+    else:
+        env.pop("ARCA_DATABASE_URL", None)
+        print("records: embedded SQLite (set ARCA_DATABASE_URL for PostgreSQL)")
     block = os.urandom(MiB)
+    try:
+        run(args, env, size, big, block, endpoint, bucket, access, secret)
+    finally:
+        if pg_base:
+            subprocess.run(["psql", pg_base, "-qc", f"DROP DATABASE IF EXISTS {pg_db} WITH (FORCE)"],
+                           capture_output=True)
+
+
+def run(args, env, size, big, block, endpoint, bucket, access, secret):
     with tempfile.TemporaryDirectory(dir="/var/tmp") as tmp:
         subprocess.run([args.bin, "user", "add", "bench", "--password-stdin", "--data-dir", tmp],
                        input=b"bench-password\n", check=True, env=env, capture_output=True)

@@ -1,5 +1,7 @@
 #include "app/auth.hpp"
 
+#include <optional>
+
 #include "core/ids.hpp"
 
 namespace arca {
@@ -14,6 +16,26 @@ Status ValidateUsername(const std::string& name) {
   }
   return Status::Ok();
 }
+
+// The user behind a verified token, as the store answered; shared by the
+// blocking and the async check.
+Result<Caller> CallerFor(App& app, Result<User> user) {
+  if (!user.ok()) {
+    if (user.status().kind() == ErrorKind::kNotFound)
+      return Unauthenticated("invalid_token", "the token's user no longer exists");
+    return user.status();
+  }
+  if (app.users) app.users->Put(*user);
+  return Caller{user->id, user->username, user->is_admin};
+}
+
+std::optional<Caller> CachedCaller(App& app, const std::string& user_id) {
+  if (!app.users) return std::nullopt;
+  auto cached = app.users->Get(user_id);
+  if (!cached) return std::nullopt;
+  return Caller{cached->id, cached->username, cached->is_admin};
+}
+
 }  // namespace
 
 Result<IssuedToken> Login(App& app, const std::string& username, const std::string& password) {
@@ -32,16 +54,17 @@ Result<IssuedToken> Login(App& app, const std::string& username, const std::stri
 Result<Caller> Authenticate(App& app, std::string_view bearer_token) {
   auto caller = app.tokens.Verify(bearer_token);
   if (!caller.ok()) return caller.status();
-  if (app.users)
-    if (auto cached = app.users->Get(caller->user_id)) return Caller{cached->id, cached->username, cached->is_admin};
-  auto user = app.meta.FindUserById(caller->user_id);
-  if (!user.ok()) {
-    if (user.status().kind() == ErrorKind::kNotFound)
-      return Unauthenticated("invalid_token", "the token's user no longer exists");
-    return user.status();
-  }
-  if (app.users) app.users->Put(*user);
-  return Caller{user->id, user->username, user->is_admin};
+  if (auto cached = CachedCaller(app, caller->user_id)) return *cached;
+  return CallerFor(app, app.meta.FindUserById(caller->user_id));
+}
+
+void AuthenticateAsync(App& app, std::string_view bearer_token, ResultCallback<Caller> done) {
+  auto caller = app.tokens.Verify(bearer_token);
+  if (!caller.ok()) return done(caller.status());
+  if (auto cached = CachedCaller(app, caller->user_id)) return done(*cached);
+  app.meta.FindUserByIdAsync(caller->user_id, [&app, done = std::move(done)](Result<User> user) {
+    done(CallerFor(app, std::move(user)));
+  });
 }
 
 Result<User> CreateUser(App& app, const std::string& username, const std::string& password, bool admin) {

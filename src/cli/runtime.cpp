@@ -122,7 +122,9 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Settings& s) {
       rt->bus = std::move(queue).value();
     }
   } else {
-    rt->meta = std::make_unique<postgres::PgMetadataStore>(s.database_url, 16);
+    auto meta = std::make_unique<postgres::PgMetadataStore>(s.database_url, 16);
+    rt->pg_meta = meta.get();
+    rt->meta = std::move(meta);
     if (s.broker_url == "embedded") rt->bus = std::make_unique<postgres::PgQueue>(s.database_url, 8, QueueOptionsFrom(s));
   }
   if (!rt->bus) {

@@ -11,6 +11,9 @@
 namespace arca::localfs {
 class LocalFsObjectStore;
 }
+namespace arca::postgres {
+class PgMetadataStore;
+}
 
 namespace arca::cli {
 
@@ -27,6 +30,7 @@ struct Runtime {
   std::unique_ptr<UserCache> users;
   std::unique_ptr<App> app;
   localfs::LocalFsObjectStore* local_store = nullptr;  // set with file:// storage
+  postgres::PgMetadataStore* pg_meta = nullptr;        // set with postgres:// records
   std::string blob_link_secret;                         // with file:// storage
 };
 

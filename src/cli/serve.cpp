@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "adapters/localfs/localfs_object_store.hpp"
+#include "adapters/postgres/pg_metadata_store.hpp"
 #include "app/auth.hpp"
 #include "app/log.hpp"
 #include "cli/commands.hpp"
@@ -52,6 +53,10 @@ void AddReconcileGauges(http::Metrics& metrics, App& app) {
                      [value, f] { return value("fixed", f); });
 }
 
+// Database connections for the reads of each event loop. A waiting query
+// holds no thread, so a few serve many clients; more would only add
+// contention inside PostgreSQL on a small machine.
+constexpr int kLoopReadConnections = 4;
 }  // namespace
 
 int Serve(const Settings& s) {
@@ -69,11 +74,25 @@ int Serve(const Settings& s) {
     return d.ok() ? static_cast<double>(*d) : -1.0;
   });
   AddReconcileGauges(metrics, app);
-  http::Router router([&app](std::string_view token) { return Authenticate(app, token); }, metrics);
+  http::Router router([&app](std::string_view token) { return Authenticate(app, token); }, metrics,
+                      [&app](std::string_view token, ResultCallback<Caller> done) {
+                        AuthenticateAsync(app, token, std::move(done));
+                      });
+  http::Server server({s.listen_host(), s.listen_port()}, router);
+  // With PostgreSQL the hot reads wait for the database on the server's
+  // event loops instead of a pool thread (docs/performance.md). The guard
+  // lets go of the loops' sockets once Run() has returned, before the
+  // server (and its loops) is destroyed.
+  struct LoopReads {
+    postgres::PgMetadataStore* pg;
+    ~LoopReads() {
+      if (pg) pg->StopReadingOnEventLoops();
+    }
+  } loop_reads{(*rt)->pg_meta};
+  if (loop_reads.pg) loop_reads.pg->ReadOnEventLoops(server.EventLoops(), kLoopReadConnections);
   http::RouteOptions ropts{(*rt)->blob_link_secret};
   http::AddRoutes(router, app, metrics, ropts);
 
-  http::Server server({s.listen_host(), s.listen_port()}, router);
   if (Status st = server.Listen(); !st.ok()) {
     std::fprintf(stderr, "arca: setting listen: %s\n", st.message().c_str());
     return 1;

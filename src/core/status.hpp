@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cassert>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -92,6 +93,12 @@ class [[nodiscard]] Result {
  private:
   std::variant<T, Status> v_;
 };
+
+// Where an operation that completes later delivers its Result (the async
+// reads of the hot path). Called exactly once; which thread calls it is said
+// by the function that takes it.
+template <typename T>
+using ResultCallback = std::function<void(Result<T>)>;
 
 }  // namespace arca
 

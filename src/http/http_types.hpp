@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -64,6 +65,9 @@ struct Response {
     return *this;
   }
 };
+
+// How a handler that completes later hands over its answer (see router.hpp).
+using Respond = std::function<void(Response)>;
 
 Response Json(int status, std::string body);
 // RFC 9457 problem document carrying the Status's stable code.

@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include <chrono>
+#include <memory>
 
 #include "app/log.hpp"
 
@@ -34,58 +35,70 @@ bool MatchPattern(std::string_view pattern, std::string_view path, std::map<std:
   return path.empty();
 }
 
-Response Router::Handle(Request& req) {
-  const auto start = std::chrono::steady_clock::now();
-  const Route* found = nullptr;
-  std::string allowed;
-  std::map<std::string, std::string> params;
-  for (const auto& r : routes_) {
-    if (!MatchPattern(r.pattern, req.path, params)) continue;
-    if (r.method == req.method || (req.method == "HEAD" && r.method == "GET")) {
-      found = &r;
-      req.path_params = params;
-      break;
-    }
-    allowed += allowed.empty() ? r.method : ", " + r.method;
+std::string_view ToString(Placement p) {
+  switch (p) {
+    case Placement::kEventLoop: return "event_loop";
+    case Placement::kEventLoopAsync: return "event_loop_async";
+    default: return "pool";
   }
+}
 
-  Response res;
-  std::string route_label = found ? found->pattern : "unmatched";
-  if (!found && !allowed.empty()) {
-    res = Problem(405, "method_not_allowed", req.method + " is not allowed here");
-    res.Header("Allow", allowed);
-  } else if (!found) {
-    res = Problem(404, "route_not_found", "no such route: " + req.path);
-  } else {
-    bool authorised = true;
-    if (found->needs_auth) {
-      std::string h = req.Header("Authorization");
-      if (h.size() < 8 || strncasecmp(h.c_str(), "Bearer ", 7) != 0) {
-        res = Problem(401, "missing_token", "send Authorization: Bearer <token>");
-        authorised = false;
-      } else {
-        std::string_view token = std::string_view(h).substr(7);
-        while (!token.empty() && token.front() == ' ') token.remove_prefix(1);  // "Bearer  x" is still a bearer token
-        auto caller = auth_(token);
-        if (!caller.ok()) {
-          res = Problem(caller.status());
-          authorised = false;
-        } else {
-          req.caller = *caller;
-        }
-      }
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The bearer token of a protected request; kUnauthenticated ("missing_token") without one.
+Result<std::string> BearerToken(const Request& req) {
+  std::string h = req.Header("Authorization");
+  if (h.size() < 8 || strncasecmp(h.c_str(), "Bearer ", 7) != 0)
+    return Unauthenticated("missing_token", "send Authorization: Bearer <token>");
+  std::string_view token = std::string_view(h).substr(7);
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);  // "Bearer  x" is still a bearer token
+  return std::string(token);
+}
+
+Response InternalError() { return Problem(500, "internal_error", "an internal error occurred"); }
+
+}  // namespace
+
+Router::Match Router::Find(const Request& req) const {
+  Match m;
+  for (const auto& r : routes_) {
+    if (!MatchPattern(r.pattern, req.path, m.params)) continue;
+    if (r.method == req.method || (req.method == "HEAD" && r.method == "GET")) {
+      m.route = &r;
+      return m;
     }
-    if (authorised) {
-      try {
-        res = found->handler(req);
-      } catch (const std::exception& e) {
-        log::Error("handler threw", {{"error", e.what()}, {"request_id", req.request_id}});
-        res = Problem(500, "internal_error", "an internal error occurred");
-      }
-    }
+    m.allowed += m.allowed.empty() ? r.method : ", " + r.method;
   }
+  return m;
+}
+
+Placement Router::Place(const Request& req) const { return PlaceMatch(Find(req)); }
+
+Placement Router::PlaceMatch(const Match& m) const {
+  if (!m.route) return Placement::kEventLoop;  // a 404 or 405, no I/O
+  if (m.route->async_handler && async_auth_) return Placement::kEventLoopAsync;
+  // Checking a token may read the user from the database, so only public
+  // routes can run a blocking-free handler inline.
+  if (m.route->non_blocking && !m.route->needs_auth) return Placement::kEventLoop;
+  return Placement::kPool;
+}
+
+std::optional<Response> Router::Refuse(const Request& req, const Match& m) {
+  if (m.route) return std::nullopt;
+  if (!m.allowed.empty()) {
+    Response res = Problem(405, "method_not_allowed", req.method + " is not allowed here");
+    res.Header("Allow", m.allowed);
+    return res;
+  }
+  return Problem(404, "route_not_found", "no such route: " + req.path);
+}
+
+void Router::Finish(Request& req, const Match& m, Placement where, Clock::time_point start, Response& res) {
+  const std::string route_label = m.route ? m.route->pattern : "unmatched";
   res.Header("X-Request-Id", req.request_id);
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs = std::chrono::duration<double>(Clock::now() - start).count();
   metrics_.ObserveRequest(req.method, route_label, res.status, secs);
   log::Info("request", {{"method", req.method},
                         {"route", route_label},
@@ -93,8 +106,94 @@ Response Router::Handle(Request& req) {
                         {"status", std::to_string(res.status)},
                         {"ms", std::to_string(static_cast<long long>(secs * 1000))},
                         {"request_id", req.request_id},
-                        {"user", req.caller ? req.caller->username : ""}});
+                        {"user", req.caller ? req.caller->username : ""},
+                        {"runs_on", std::string(ToString(where))}});
+}
+
+Response Router::Handle(Request& req) {
+  const auto start = Clock::now();
+  Match m = Find(req);
+  Response res;
+  if (auto refused = Refuse(req, m)) {
+    res = std::move(*refused);
+  } else {
+    req.path_params = m.params;
+    bool authorised = true;
+    if (m.route->needs_auth) {
+      auto token = BearerToken(req);
+      auto caller = token.ok() ? auth_(*token) : Result<Caller>(token.status());
+      if (caller.ok()) {
+        req.caller = *caller;
+      } else {
+        res = Problem(caller.status());
+        authorised = false;
+      }
+    }
+    if (authorised) {
+      try {
+        res = m.route->handler(req);
+      } catch (const std::exception& e) {
+        log::Error("handler threw", {{"error", e.what()}, {"request_id", req.request_id}});
+        res = InternalError();
+      }
+    }
+  }
+  Finish(req, m, PlaceMatch(m), start, res);
   return res;
+}
+
+// One async request in flight: answers exactly once, and answers 500 if
+// every copy of its callback is dropped unanswered (an exception further
+// down the chain, which the store's completion cannot report).
+struct Router::Pending {
+  Pending(Router& r, Request& q, Match m, Respond respond)
+      : router(r), req(q), match(std::move(m)), start(Clock::now()), respond(std::move(respond)) {}
+  Pending(const Pending&) = delete;
+  Pending& operator=(const Pending&) = delete;
+
+  Router& router;
+  Request& req;
+  Match match;
+  Clock::time_point start;
+  Respond respond;
+  bool sent = false;
+
+  void Send(Response res) {
+    if (sent) return;
+    sent = true;
+    router.Finish(req, match, Placement::kEventLoopAsync, start, res);
+    respond(std::move(res));
+  }
+  void Run(const std::shared_ptr<Pending>& self) {
+    try {
+      match.route->async_handler(req, [self](Response res) { self->Send(std::move(res)); });
+    } catch (const std::exception& e) {
+      log::Error("handler threw", {{"error", e.what()}, {"request_id", req.request_id}});
+      Send(InternalError());
+    }
+  }
+  ~Pending() {
+    if (sent) return;
+    log::Error("handler lost its answer", {{"request_id", req.request_id}});
+    try {
+      Send(InternalError());
+    } catch (...) {  // nothing more can be done for this request
+    }
+  }
+};
+
+void Router::HandleAsync(Request& req, Respond respond) {
+  auto p = std::make_shared<Pending>(*this, req, Find(req), std::move(respond));
+  if (auto refused = Refuse(req, p->match)) return p->Send(std::move(*refused));
+  req.path_params = p->match.params;
+  if (!p->match.route->needs_auth) return p->Run(p);
+  auto token = BearerToken(req);
+  if (!token.ok()) return p->Send(Problem(token.status()));
+  async_auth_(*token, [p](Result<Caller> caller) {
+    if (!caller.ok()) return p->Send(Problem(caller.status()));
+    p->req.caller = *caller;
+    p->Run(p);
+  });
 }
 
 }  // namespace arca::http

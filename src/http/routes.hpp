@@ -11,6 +11,9 @@ struct RouteOptions {
   std::string blob_link_secret;  // non-empty: serve /blob/ links signed by the localfs store
 };
 
+// Call it once the metadata store is ready for event-loop reads (if it is
+// going to be): the hot reads get async handlers only when
+// app.meta.NonBlockingReads() is true at this point.
 void AddRoutes(Router& router, App& app, Metrics& metrics, const RouteOptions& opts);
 std::string_view OpenApiDocument();
 

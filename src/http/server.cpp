@@ -130,30 +130,46 @@ class StringBodyReader : public BodyReader {
 struct Server::Impl {
   ServerOptions opts;
   Router& router;
-  asio::io_context ioc;
+  // One event loop per I/O thread, each with its own sessions (and, with
+  // PostgreSQL, its own database connections): a request's work never
+  // crosses to another I/O thread, so the loops share no locks. Measured
+  // with one shared io_context run by two threads, contended mutexes and
+  // wake-ups cost ~0.8 futex calls per request (docs/performance.md).
+  std::vector<std::unique_ptr<asio::io_context>> loops;
+  size_t next_loop = 0;  // round-robin for new connections; used by the accept loop only
   asio::thread_pool quick;
   asio::thread_pool streaming;
-  tcp::acceptor acceptor{ioc};
+  tcp::acceptor acceptor;
   std::atomic<int> active{0};
   std::atomic<bool> stopping{false};
-  std::atomic<bool> halted{false};  // the event loop no longer runs
+  std::atomic<bool> halted{false};  // the event loops no longer run
 
   Impl(ServerOptions o, Router& r)
       : opts(std::move(o)),
         router(r),
-        ioc(opts.io_threads),
+        loops(MakeLoops(opts.io_threads)),
         quick(static_cast<size_t>(opts.quick_threads)),
-        streaming(static_cast<size_t>(opts.stream_threads)) {}
+        streaming(static_cast<size_t>(opts.stream_threads)),
+        acceptor(*loops.front()) {}
+
+  static std::vector<std::unique_ptr<asio::io_context>> MakeLoops(int n) {
+    std::vector<std::unique_ptr<asio::io_context>> v;
+    // Concurrency hint 1: each loop is run by exactly one thread.
+    for (int i = 0; i < std::max(n, 1); ++i) v.push_back(std::make_unique<asio::io_context>(1));
+    return v;
+  }
 
   asio::awaitable<void> Accept() {
     for (;;) {
-      auto [ec, sock] = co_await acceptor.async_accept(asio::as_tuple(asio::use_awaitable));
+      asio::io_context& loop = *loops[next_loop++ % loops.size()];
+      auto [ec, sock] = co_await acceptor.async_accept(loop.get_executor(), asio::as_tuple(asio::use_awaitable));
       if (ec) {
         if (stopping) co_return;
         continue;
       }
       sock.set_option(tcp::no_delay(true));
-      asio::co_spawn(asio::make_strand(ioc), Session(beast::tcp_stream(std::move(sock))), asio::detached);
+      // The session stays on its socket's loop; one thread runs it, so it needs no strand.
+      asio::co_spawn(loop, Session(beast::tcp_stream(std::move(sock))), asio::detached);
     }
   }
 
@@ -226,10 +242,20 @@ struct Server::Impl {
       } else {
         req.body = &stream_body;
       }
-      auto& pool = small ? quick : streaming;
-      Response res = co_await asio::co_spawn(
-          pool.get_executor(), [&]() -> asio::awaitable<Response> { co_return router.Handle(req); },
-          asio::use_awaitable);
+      // Where the handler runs: see Placement. A large body is read while
+      // the handler runs, which blocks, so such requests always go to a pool.
+      const Placement where = small ? router.Place(req) : Placement::kPool;
+      Response res;
+      if (where == Placement::kEventLoop) {
+        res = router.Handle(req);
+      } else if (where == Placement::kEventLoopAsync) {
+        res = co_await HandleOnLoop(req);
+      } else {
+        auto& pool = small ? quick : streaming;
+        res = co_await asio::co_spawn(
+            pool.get_executor(), [&]() -> asio::awaitable<Response> { co_return router.Handle(req); },
+            asio::use_awaitable);
+      }
 
       // A body the handler did not read (an early 401 or 413) is not drained:
       // the connection closes after the answer instead.
@@ -243,6 +269,23 @@ struct Server::Impl {
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream.close();
+  }
+
+  // Runs a kEventLoopAsync request and waits for its answer on the
+  // session's own loop: the router's callback comes on that loop's thread
+  // (the database connections belong to the loop) or inline, and dispatch
+  // then resumes the session at once, without a queue or a wake-up.
+  asio::awaitable<Response> HandleOnLoop(Request& req) {
+    return asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
+        [this, &req](auto handler) {
+          // Respond must be copyable; the coroutine's handler is move-only.
+          auto h = std::make_shared<decltype(handler)>(std::move(handler));
+          router.HandleAsync(req, [h](Response res) {
+            auto ex = asio::get_associated_executor(*h);
+            asio::dispatch(ex, [h, res = std::move(res)]() mutable { std::move(*h)(std::move(res)); });
+          });
+        },
+        asio::use_awaitable);
   }
 
   // After answering a request whose body we did not read (401, 413), read
@@ -321,17 +364,29 @@ Status Server::Listen() {
 
 unsigned short Server::Port() const { return impl_->acceptor.local_endpoint().port(); }
 
+std::vector<boost::asio::io_context*> Server::EventLoops() {
+  std::vector<boost::asio::io_context*> out;
+  for (auto& l : impl_->loops) out.push_back(l.get());
+  return out;
+}
+
 void Server::Run() {
-  asio::co_spawn(impl_->ioc, impl_->Accept(), asio::detached);
+  auto& loops = impl_->loops;
+  asio::co_spawn(*loops.front(), impl_->Accept(), asio::detached);
   std::vector<std::thread> threads;
-  for (int i = 1; i < impl_->opts.io_threads; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
-  impl_->ioc.run();
+  // Sessions come and go; each loop runs until Stop(), work or not.
+  auto run = [](asio::io_context& loop) {
+    auto busy = asio::make_work_guard(loop);
+    loop.run();
+  };
+  for (size_t i = 1; i < loops.size(); ++i) threads.emplace_back([&run, &loop = *loops[i]] { run(loop); });
+  run(*loops.front());
   for (auto& t : threads) t.join();
 }
 
 void Server::Stop(std::chrono::seconds grace) {
   if (impl_->stopping.exchange(true)) return;
-  asio::post(impl_->ioc, [this] {
+  asio::post(*impl_->loops.front(), [this] {
     beast::error_code ec;
     impl_->acceptor.close(ec);
   });
@@ -339,7 +394,7 @@ void Server::Stop(std::chrono::seconds grace) {
   while (impl_->active > 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   impl_->halted = true;
-  impl_->ioc.stop();
+  for (auto& l : impl_->loops) l->stop();
   impl_->quick.join();
   impl_->streaming.join();
 }

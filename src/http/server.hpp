@@ -1,5 +1,6 @@
 // The HTTP/1.1 server: Beast on Asio with C++20 coroutines. The event loop
-// only moves bytes; each request's handler runs on a pool thread, so
+// moves bytes and answers the requests whose work never blocks (the router
+// says which: Placement); every other handler runs on a pool thread, so
 // blocking work (database, disk) never stalls other connections.
 #pragma once
 
@@ -7,15 +8,20 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "http/router.hpp"
+
+namespace boost::asio {
+class io_context;
+}
 
 namespace arca::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
   unsigned short port = 8080;
-  int io_threads = 2;
+  int io_threads = 2;  // one event loop each; connections are spread over them
   // Requests whose body is small (or absent) are read by the event loop and
   // handled on the quick pool, which therefore never waits on a client.
   int quick_threads = 16;
@@ -37,6 +43,10 @@ class Server {
   // Serves until Stop(); in-flight requests get `grace` to finish.
   void Run();
   void Stop(std::chrono::seconds grace = std::chrono::seconds(10));
+  // The event loops, one per I/O thread, for adapters that wait on them
+  // (PostgreSQL's async reads). They live as long as the Server; nothing
+  // runs them outside Run().
+  std::vector<boost::asio::io_context*> EventLoops();
 
  private:
   struct Impl;

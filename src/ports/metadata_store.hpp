@@ -1,6 +1,6 @@
 // MetadataStore: users and file records. Adapters: sqlite (embedded),
-// postgres (later). Every method is thread-safe. Failures to reach the
-// database are kUnavailable; a row that is absent is kNotFound.
+// postgres. Every method is thread-safe. Failures to reach the database are
+// kUnavailable; a row that is absent is kNotFound.
 #pragma once
 
 #include <optional>
@@ -68,6 +68,20 @@ class MetadataStore {
   // The last reconcile pass's summary (JSON), kept for /metrics.
   virtual Status SaveReconcileSummary(Micros finished_at, const std::string& json) = 0;
   virtual Result<std::optional<std::string>> LastReconcileSummary() = 0;
+
+  // The reads of the hot path (token check -> one row -> answer), for
+  // callers on an event loop that must not block. Same answers as the
+  // blocking methods above; `done` is called exactly once, maybe before the
+  // call returns, maybe later on another thread (the adapter says which).
+  //
+  // The defaults run the blocking method and complete inline, so every
+  // adapter has them. An adapter that can wait without blocking overrides
+  // them and answers true in NonBlockingReads(); the HTTP server calls them
+  // on its event loop only then, and keeps the thread pool otherwise.
+  virtual bool NonBlockingReads() const { return false; }
+  virtual void FindUserByIdAsync(const std::string& id, ResultCallback<User> done) { done(FindUserById(id)); }
+  virtual void GetFileAsync(const std::string& id, ResultCallback<FileRecord> done) { done(GetFile(id)); }
+  virtual void ListFilesAsync(const ListQuery& query, ResultCallback<FilePage> done) { done(ListFiles(query)); }
 };
 
 }  // namespace arca

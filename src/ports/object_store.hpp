@@ -108,7 +108,9 @@ class ObjectStore {
   virtual Result<std::vector<UnfinishedUpload>> ListUnfinished(const std::string& prefix) = 0;
   // Absent uploads are a success.
   virtual Status AbortUnfinished(const UnfinishedUpload& upload) = 0;
-  // A link a client can fetch without a token until it expires.
+  // A link a client can fetch without a token until it expires. Pure
+  // computation (signing), no I/O: the download route calls it on the
+  // server's event loop.
   virtual Result<PresignedLink> PresignGet(const std::string& key, const DownloadOptions& opts) = 0;
 };
 

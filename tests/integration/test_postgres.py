@@ -37,13 +37,17 @@ def test_database_outage_gives_503_then_recovers_without_restart(arca, private_p
     assert first.status == 201, first
     token = dep.token("alice")
 
+    fid = first.json()["id"]
+    hot_reads = ["/api/files", f"/api/files/{fid}", f"/api/files/{fid}/download"]  # answered on the event loop
+
     private_pg.stop()
-    started = time.monotonic()
-    r = dep.server.request("GET", "/api/files", token=token, timeout=30)
-    elapsed = time.monotonic() - started
-    assert r.status == 503, r
-    assert r.json()["code"] == "database_unavailable"
-    assert elapsed < 15, f"a request without a database took {elapsed:.1f} s"
+    for path in hot_reads:
+        started = time.monotonic()
+        r = dep.server.request("GET", path, token=token, timeout=30)
+        elapsed = time.monotonic() - started
+        assert r.status == 503, (path, r)
+        assert r.json()["code"] == "database_unavailable", path
+        assert elapsed < 15, f"GET {path} without a database took {elapsed:.1f} s"
     ready = dep.server.request("GET", "/readyz", timeout=30)
     assert ready.status == 503 and "database" in ready.json()["detail"], ready
     assert dep.server.request("GET", "/healthz").status == 200  # the process itself is fine
@@ -57,8 +61,45 @@ def test_database_outage_gives_503_then_recovers_without_restart(arca, private_p
         time.sleep(0.5)
     assert r.status == 200, r
     assert [f["name"] for f in r.json()["items"]] == ["before.txt"]
+    for path in hot_reads[1:]:
+        r = dep.server.request("GET", path, token=token, timeout=30)
+        assert r.status == 200, (path, r)
     after = dep.upload_raw("alice", "after.txt", b"after the outage")
     assert after.status == 201, after
+
+
+@pytest.mark.timeout(120)
+def test_dropped_database_connections_give_503_then_new_connections(arca, private_pg):
+    """A connection the server drops (restart, failover, idle cut) is found
+    broken on its next use: that request is 503 database_unavailable, and
+    the next ones run on fresh connections."""
+    env = arca.base_env(ARCA_DATABASE_URL=private_pg.url, ARCA_WRITE_MODE="sync")
+    dep = arca.deployment("pg-dropped", users=(("alice", False),), env=env)
+    fid = dep.upload_raw("alice", "kept.txt", b"kept").json()["id"]
+    token = dep.token("alice")
+    for _ in range(6):  # every event loop has opened a connection and left it idle
+        assert dep.server.request("GET", f"/api/files/{fid}", token=token).status == 200
+
+    others = "datname = current_database() AND pid <> pg_backend_pid()"
+    subprocess.run(["psql", private_pg.url, "-qAt", "-c", f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    f"WHERE {others}"], check=True, capture_output=True, timeout=30)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        left = subprocess.run(["psql", private_pg.url, "-qAt", "-c",
+                               f"SELECT count(*) FROM pg_stat_activity WHERE {others}"],
+                              check=True, capture_output=True, text=True, timeout=30).stdout.strip()
+        if left == "0":
+            break
+        time.sleep(0.1)
+
+    answers = [dep.server.request("GET", f"/api/files/{fid}", token=token, timeout=30) for _ in range(8)]
+    assert answers[0].status == 503, answers[0]  # its loop's idle connection was dead
+    for r in answers:
+        assert r.status in (200, 503), r
+        if r.status == 503:
+            assert r.json()["code"] == "database_unavailable", r
+    assert [r.status for r in answers[-4:]] == [200] * 4, [r.status for r in answers]
+    assert answers[-1].json()["name"] == "kept.txt"
 
 
 @pytest.mark.timeout(180)

@@ -78,7 +78,85 @@ std::string_view SortColumn(SortField s) {
 
 Status Check(const Result<Rows>& r) { return r.ok() ? Status::Ok() : r.status(); }
 
+// A read as data: the statement, its parameters, and how its rows become
+// the answer. The blocking methods run it on a pooled connection
+// (RunBlocking), the *Async ones on the event loop's connections
+// (RunOnLoop), so the SQL and the decoding exist once for both.
+template <typename T>
+struct Read {
+  std::string sql;
+  Params params;
+  std::function<Result<T>(const Rows&)> decode;
+};
+
+template <typename T>
+Result<T> RunBlocking(Pool& pool, const Read<T>& read) {
+  auto c = pool.Acquire();
+  if (!c.ok()) return c.status();
+  auto r = (*c)->Exec(read.sql, read.params);
+  if (!r.ok()) return r.status();
+  return read.decode(*r);
+}
+
+template <typename T>
+void RunOnLoop(AsyncPool& pool, Read<T> read, ResultCallback<T> done) {
+  pool.Exec(std::move(read.sql), std::move(read.params),
+            [decode = std::move(read.decode), done = std::move(done)](Result<Rows> r) {
+              if (!r.ok()) return done(r.status());
+              done(decode(*r));
+            });
+}
+
+Status FileNotFound(const std::string& id) { return NotFound("file_not_found", "no file with id " + id); }
+Status UserNotFound() { return NotFound("user_not_found", "no such user"); }
+
+// Callers check IsValidId first: the id is cast to uuid.
+Read<FileRecord> FileById(const std::string& id) {
+  return {"SELECT " + kFileColumns + " FROM files f JOIN users u ON u.id = f.owner_id WHERE f.id = $1::uuid",
+          {id},
+          [id](const Rows& r) -> Result<FileRecord> {
+            if (r.size() == 0) return FileNotFound(id);
+            return ReadFile(r, 0);
+          }};
+}
+
+Read<User> UserWhere(const char* where, const std::string& value) {
+  return {"SELECT id::text, username, password_hash, is_admin, " + Micro("created_at") + " FROM users WHERE " + where,
+          {value},
+          [](const Rows& r) -> Result<User> {
+            if (r.size() == 0) return UserNotFound();
+            return User{r.Text(0, 0), r.Text(0, 1), r.Text(0, 2), r.Text(0, 3) == "t", r.Int(0, 4)};
+          }};
+}
+const char* kUserById = "id = $1::uuid";
+
+Read<FilePage> Listing(const ListQuery& q) {
+  auto [sql, params] = PgMetadataStore::ListSql(q);
+  return {std::move(sql), std::move(params),
+          [limit = q.limit, sort = q.sort, descending = q.descending](const Rows& r) -> Result<FilePage> {
+            FilePage page;
+            for (int i = 0; i < r.size(); ++i) page.items.push_back(ReadFile(r, i));
+            // ListSql asks for one row more than the page, to know whether another page follows.
+            if (page.items.size() > static_cast<size_t>(limit)) {
+              page.items.pop_back();
+              page.next = CursorAfter(page.items.back(), sort, descending);
+            }
+            return page;
+          }};
+}
+
 }  // namespace
+
+void PgMetadataStore::ReadOnEventLoops(const std::vector<boost::asio::io_context*>& loops, int connections) {
+  loop_pools_.clear();
+  for (auto* loop : loops) loop_pools_.push_back(std::make_unique<AsyncPool>(pool_.url(), connections, *loop));
+}
+
+AsyncPool* PgMetadataStore::LoopPool() {
+  for (auto& p : loop_pools_)
+    if (p->RunningInThisThread()) return p.get();
+  return nullptr;
+}
 
 std::pair<std::string, Params> PgMetadataStore::ListSql(const ListQuery& q) {
   Builder b;
@@ -158,22 +236,20 @@ Status PgMetadataStore::CreateUser(const User& u) {
   return Check(r);
 }
 
-Result<User> PgMetadataStore::FindUser(const char* where, const std::string& value) {
-  auto c = pool_.Acquire();
-  if (!c.ok()) return c.status();
-  auto r = (*c)->Exec("SELECT id::text, username, password_hash, is_admin, " + Micro("created_at") +
-                          " FROM users WHERE " + where,
-                      {value});
-  if (!r.ok()) return r.status();
-  if (r->size() == 0) return NotFound("user_not_found", "no such user");
-  return User{r->Text(0, 0), r->Text(0, 1), r->Text(0, 2), r->Text(0, 3) == "t", r->Int(0, 4)};
+Result<User> PgMetadataStore::FindUserByName(const std::string& username) {
+  return RunBlocking(pool_, UserWhere("username = $1", username));
 }
 
-Result<User> PgMetadataStore::FindUserByName(const std::string& username) { return FindUser("username = $1", username); }
-
 Result<User> PgMetadataStore::FindUserById(const std::string& id) {
-  if (!IsValidId(id)) return NotFound("user_not_found", "no such user");
-  return FindUser("id = $1::uuid", id);
+  if (!IsValidId(id)) return UserNotFound();
+  return RunBlocking(pool_, UserWhere(kUserById, id));
+}
+
+void PgMetadataStore::FindUserByIdAsync(const std::string& id, ResultCallback<User> done) {
+  AsyncPool* pool = LoopPool();
+  if (!pool) return done(FindUserById(id));
+  if (!IsValidId(id)) return done(UserNotFound());
+  RunOnLoop(*pool, UserWhere(kUserById, id), std::move(done));
 }
 
 Result<std::int64_t> PgMetadataStore::CountUsers() {
@@ -214,33 +290,27 @@ Status PgMetadataStore::InsertFiles(const std::vector<FileRecord>& files) {
 }
 
 Result<FileRecord> PgMetadataStore::GetFile(const std::string& id) {
-  if (!IsValidId(id)) return NotFound("file_not_found", "no file with id " + id);
-  auto c = pool_.Acquire();
-  if (!c.ok()) return c.status();
-  auto r = (*c)->Exec("SELECT " + kFileColumns + " FROM files f JOIN users u ON u.id = f.owner_id WHERE f.id = $1::uuid",
-                      {id});
-  if (!r.ok()) return r.status();
-  if (r->size() == 0) return NotFound("file_not_found", "no file with id " + id);
-  return ReadFile(*r, 0);
+  if (!IsValidId(id)) return FileNotFound(id);
+  return RunBlocking(pool_, FileById(id));
 }
 
-Result<FilePage> PgMetadataStore::ListFiles(const ListQuery& q) {
-  auto [sql, params] = ListSql(q);
-  auto c = pool_.Acquire();
-  if (!c.ok()) return c.status();
-  auto r = (*c)->Exec(sql, params);
-  if (!r.ok()) return r.status();
-  FilePage page;
-  for (int i = 0; i < r->size(); ++i) page.items.push_back(ReadFile(*r, i));
-  if (page.items.size() > static_cast<size_t>(q.limit)) {
-    page.items.pop_back();
-    page.next = CursorAfter(page.items.back(), q.sort, q.descending);
-  }
-  return page;
+void PgMetadataStore::GetFileAsync(const std::string& id, ResultCallback<FileRecord> done) {
+  AsyncPool* pool = LoopPool();
+  if (!pool) return done(GetFile(id));
+  if (!IsValidId(id)) return done(FileNotFound(id));
+  RunOnLoop(*pool, FileById(id), std::move(done));
+}
+
+Result<FilePage> PgMetadataStore::ListFiles(const ListQuery& q) { return RunBlocking(pool_, Listing(q)); }
+
+void PgMetadataStore::ListFilesAsync(const ListQuery& q, ResultCallback<FilePage> done) {
+  AsyncPool* pool = LoopPool();
+  if (!pool) return done(ListFiles(q));
+  RunOnLoop(*pool, Listing(q), std::move(done));
 }
 
 Result<FileRecord> PgMetadataStore::UpdateFile(const std::string& id, const FilePatch& p, Micros now) {
-  if (!IsValidId(id)) return NotFound("file_not_found", "no file with id " + id);
+  if (!IsValidId(id)) return FileNotFound(id);
   Builder b;
   b.sql = "UPDATE files SET updated_at = " + Ts(b.P(std::to_string(now)));
   if (p.name) {
@@ -257,13 +327,13 @@ Result<FileRecord> PgMetadataStore::UpdateFile(const std::string& id, const File
     if (!c.ok()) return c.status();
     auto r = (*c)->Exec(b.sql, b.params);
     if (!r.ok()) return r.status();
-    if (r->Affected() == 0) return NotFound("file_not_found", "no file with id " + id);
+    if (r->Affected() == 0) return FileNotFound(id);
   }
   return GetFile(id);
 }
 
 Result<FileRecord> PgMetadataStore::MarkDeleting(const std::string& id, Micros now) {
-  if (!IsValidId(id)) return NotFound("file_not_found", "no file with id " + id);
+  if (!IsValidId(id)) return FileNotFound(id);
   {
     auto c = pool_.Acquire();
     if (!c.ok()) return c.status();
@@ -271,7 +341,7 @@ Result<FileRecord> PgMetadataStore::MarkDeleting(const std::string& id, Micros n
                             " WHERE id = $2::uuid AND state <> 'deleting'",
                         {std::to_string(now), id});
     if (!r.ok()) return r.status();
-    if (r->Affected() == 0) return NotFound("file_not_found", "no file with id " + id);
+    if (r->Affected() == 0) return FileNotFound(id);
   }
   return GetFile(id);
 }

@@ -2,6 +2,10 @@
 // one indexed query per listing shape (docs/schema.md).
 #pragma once
 
+#include <memory>
+#include <vector>
+
+#include "adapters/postgres/pg_async_pool.hpp"
 #include "adapters/postgres/pg_pool.hpp"
 #include "ports/metadata_store.hpp"
 
@@ -30,12 +34,31 @@ class PgMetadataStore : public MetadataStore {
   Status SaveReconcileSummary(Micros finished_at, const std::string& json) override;
   Result<std::optional<std::string>> LastReconcileSummary() override;
 
+  // The hot path's reads on an event loop (see the port). Until
+  // ReadOnEventLoop is called they are the blocking defaults.
+  bool NonBlockingReads() const override { return !loop_pools_.empty(); }
+  void FindUserByIdAsync(const std::string& id, ResultCallback<User> done) override;
+  void GetFileAsync(const std::string& id, ResultCallback<FileRecord> done) override;
+  void ListFilesAsync(const ListQuery& query, ResultCallback<FilePage> done) override;
+
+  // Gives the *Async reads `connections` connections of their own on each
+  // of `loops` (the HTTP server's; one thread runs each), so a read runs on
+  // the connections of the loop it was called from and completes on that
+  // loop's thread. Called from any other thread, a read blocks as the
+  // defaults do. Call before the loops run, and StopReadingOnEventLoops
+  // once no thread runs them and before they are destroyed; neither is safe
+  // while requests are served.
+  void ReadOnEventLoops(const std::vector<boost::asio::io_context*>& loops, int connections);
+  void StopReadingOnEventLoops() { loop_pools_.clear(); }
+
   // The SQL and parameters ListFiles runs (tests EXPLAIN it).
   static std::pair<std::string, Params> ListSql(const ListQuery& q);
 
  private:
-  Result<User> FindUser(const char* where, const std::string& value);
   Pool pool_;
+  // The pool of the loop the calling thread runs; null off the loops.
+  AsyncPool* LoopPool();
+  std::vector<std::unique_ptr<AsyncPool>> loop_pools_;
 };
 
 }  // namespace arca::postgres

@@ -21,19 +21,27 @@ Status StatusFromResult(PGconn* c, PGresult* r, std::string_view what) {
   return Internal("database_error", msg);
 }
 
-namespace {
-Result<Rows> Check(PGconn* c, PGresult* raw, std::string_view what) {
-  ResultHandle r(raw);
+Result<Rows> RowsFromResult(PGconn* c, ResultHandle r, std::string_view what) {
   auto st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
   if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return Rows(std::move(r));
   return StatusFromResult(c, r.get(), what);
 }
+
+std::vector<const char*> ParamPointers(const Params& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  return values;
+}
+
+std::string StatementName(std::string_view sql) { return "s" + std::to_string(std::hash<std::string_view>{}(sql)); }
+
+namespace {
+Result<Rows> Check(PGconn* c, PGresult* raw, std::string_view what) { return RowsFromResult(c, ResultHandle(raw), what); }
 }  // namespace
 
 Result<Rows> Conn::Exec(std::string_view sql, const Params& params) {
-  // The statement's name comes from its text, so each distinct query shape
-  // (the listing builds a few) is planned once per connection.
-  std::string name = "s" + std::to_string(std::hash<std::string_view>{}(sql));
+  std::string name = StatementName(sql);
   if (!prepared_.count(name)) {
     std::string text(sql);
     auto prep = Check(c_.get(), PQprepare(c_.get(), name.c_str(), text.c_str(), 0, nullptr), "prepare");
@@ -43,9 +51,7 @@ Result<Rows> Conn::Exec(std::string_view sql, const Params& params) {
     }
     prepared_.insert(name);
   }
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  std::vector<const char*> values = ParamPointers(params);
   auto rows = Check(c_.get(),
                     PQexecPrepared(c_.get(), name.c_str(), static_cast<int>(values.size()), values.data(), nullptr,
                                    nullptr, 0),
@@ -110,8 +116,7 @@ Result<Pool::Lease> Pool::Acquire(std::chrono::milliseconds patience) {
     }
     ConnHandle c(PQconnectdb(url_.c_str()));
     if (c && PQstatus(c.get()) == CONNECTION_OK) {
-      // Identical behaviour whatever the server's defaults are.
-      PQclear(PQexec(c.get(), "SET TIME ZONE 'UTC'; SET client_min_messages = warning"));
+      PQclear(PQexec(c.get(), kSessionSetup));
       return Lease(this, std::make_unique<Conn>(std::move(c)));
     }
     last_error = c ? PQerrorMessage(c.get()) : "out of memory";

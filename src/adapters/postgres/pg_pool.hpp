@@ -30,6 +30,8 @@ using ResultHandle = std::unique_ptr<PGresult, ResultClearer>;
 
 // Text-format parameters; nullopt is SQL NULL.
 using Params = std::vector<std::optional<std::string>>;
+// libpq's view of them: pointers into `params`, null for SQL NULL.
+std::vector<const char*> ParamPointers(const Params& params);
 
 class Rows {
  public:
@@ -116,5 +118,16 @@ Status InTransaction(Conn& c, F&& body) {
 // Maps a failed result to a Status: constraint errors are kConflict,
 // connection trouble kUnavailable, the rest kInternal.
 Status StatusFromResult(PGconn* c, PGresult* r, std::string_view what);
+// The rows of a successful result, or StatusFromResult of a failed (or null) one.
+Result<Rows> RowsFromResult(PGconn* c, ResultHandle r, std::string_view what);
+
+// The name a statement is prepared under on each connection. It comes from
+// the text, so each distinct query shape (the listing builds a few) is
+// planned once per connection, on the blocking and the async path alike.
+std::string StatementName(std::string_view sql);
+
+// Sent once on every new connection, so behaviour does not depend on the
+// server's defaults.
+inline constexpr const char* kSessionSetup = "SET TIME ZONE 'UTC'; SET client_min_messages = warning";
 
 }  // namespace arca::postgres

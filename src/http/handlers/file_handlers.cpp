@@ -12,10 +12,9 @@ namespace json = boost::json;
 
 namespace {
 const std::string& Id(const Request& req) { return req.path_params.at("id"); }
-}  // namespace
 
-Response ListFiles(App& app, Request& req) {
-  auto page = arca::ListFiles(app, *req.caller, req.query);
+// The answers of the three reads, shared by the blocking and async handlers.
+Response PageAnswer(const Result<FilePage>& page) {
   if (!page.ok()) return Problem(page.status());
   json::array items;
   for (auto& f : page->items) items.emplace_back(FileJson(f));
@@ -24,10 +23,41 @@ Response ListFiles(App& app, Request& req) {
   return Json(200, json::serialize(o));
 }
 
-Response GetFile(App& app, Request& req) {
-  auto f = arca::GetFile(app, *req.caller, Id(req));
+Response RecordAnswer(const Result<FileRecord>& f) {
   if (!f.ok()) return Problem(f.status());
   return Json(200, json::serialize(FileJson(*f)));
+}
+
+Response LinkAnswer(const Request& req, const Result<PresignedLink>& link) {
+  if (!link.ok()) return Problem(link.status());
+  auto redirect = req.query.find("redirect");
+  if (redirect != req.query.end() && (redirect->second == "true" || redirect->second == "1")) {
+    Response r;
+    r.status = 302;
+    r.Header("Location", link->url);
+    r.Header("Cache-Control", "no-store");
+    return r;
+  }
+  Response r = Json(200, json::serialize(json::object{
+                             {"url", link->url}, {"expires_at", FormatRfc3339(link->expires_at * 1000000)}}));
+  r.Header("Cache-Control", "no-store");
+  return r;
+}
+
+}  // namespace
+
+Response ListFiles(App& app, Request& req) { return PageAnswer(arca::ListFiles(app, *req.caller, req.query)); }
+
+void ListFilesAsync(App& app, Request& req, Respond respond) {
+  arca::ListFilesAsync(app, *req.caller, req.query,
+                       [respond = std::move(respond)](Result<FilePage> page) { respond(PageAnswer(page)); });
+}
+
+Response GetFile(App& app, Request& req) { return RecordAnswer(arca::GetFile(app, *req.caller, Id(req))); }
+
+void GetFileAsync(App& app, Request& req, Respond respond) {
+  arca::GetFileAsync(app, *req.caller, Id(req),
+                     [respond = std::move(respond)](Result<FileRecord> f) { respond(RecordAnswer(f)); });
 }
 
 Response PatchFile(App& app, Request& req) {
@@ -75,21 +105,12 @@ Response DeleteFile(App& app, Request& req) {
   return Json(202, json::serialize(json::object{{"id", f->id}, {"state", "deleting"}}));
 }
 
-Response Download(App& app, Request& req) {
-  auto link = arca::DownloadLink(app, *req.caller, Id(req));
-  if (!link.ok()) return Problem(link.status());
-  auto redirect = req.query.find("redirect");
-  if (redirect != req.query.end() && (redirect->second == "true" || redirect->second == "1")) {
-    Response r;
-    r.status = 302;
-    r.Header("Location", link->url);
-    r.Header("Cache-Control", "no-store");
-    return r;
-  }
-  Response r = Json(200, json::serialize(json::object{
-                             {"url", link->url}, {"expires_at", FormatRfc3339(link->expires_at * 1000000)}}));
-  r.Header("Cache-Control", "no-store");
-  return r;
+Response Download(App& app, Request& req) { return LinkAnswer(req, arca::DownloadLink(app, *req.caller, Id(req))); }
+
+void DownloadAsync(App& app, Request& req, Respond respond) {
+  arca::DownloadLinkAsync(app, *req.caller, Id(req), [&req, respond = std::move(respond)](Result<PresignedLink> link) {
+    respond(LinkAnswer(req, link));
+  });
 }
 
 }  // namespace arca::http::handlers

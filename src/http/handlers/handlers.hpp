@@ -16,6 +16,12 @@ Response GetFile(App& app, Request& req);
 Response PatchFile(App& app, Request& req);
 Response DeleteFile(App& app, Request& req);
 Response Download(App& app, Request& req);
+// The three hot reads for a store that reads without blocking
+// (Route::async_handler): same answers, given to `respond` when the
+// database has answered.
+void ListFilesAsync(App& app, Request& req, Respond respond);
+void GetFileAsync(App& app, Request& req, Respond respond);
+void DownloadAsync(App& app, Request& req, Respond respond);
 
 Response Blob(App& app, const std::string& secret, Request& req);
 
