@@ -27,23 +27,7 @@ import tempfile
 import time
 import urllib.parse
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-
-
-def sh(cmd, **kw):
-    r = subprocess.run(cmd, text=True, capture_output=True, **kw)
-    if r.returncode != 0:
-        raise SystemExit(f"{cmd[0]} failed ({r.returncode}): {r.stderr.strip()}")
-    return r.stdout
-
-
-def psql(url, sql):
-    return sh(["psql", url, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql])
-
-
-def pct(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+from bench_common import ROOT, pct, psql, sh
 
 
 def load(url, rows):

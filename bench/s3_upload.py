@@ -29,24 +29,13 @@ import time
 import urllib.parse
 import uuid
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+from bench_common import ROOT, services_env
 MiB = 1 << 20
 
 
 def size_arg(text):
     m = re.fullmatch(r"(\d+)(GiB|MiB)", text)
     return int(m.group(1)) * (1 << 30 if m.group(2) == "GiB" else MiB)
-
-
-def services_env():
-    out = subprocess.run([os.path.join(ROOT, "scripts", "services"), "up"], check=True, capture_output=True,
-                         text=True).stdout
-    env = {}
-    for line in out.splitlines():
-        m = re.match(r"export (\w+)=(.*)", line)
-        if m:
-            env[m.group(1)] = m.group(2).strip("'")
-    return env
 
 
 def rss_kib(pid):
