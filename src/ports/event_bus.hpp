@@ -1,5 +1,5 @@
 // EventBus: durable topics with consumer groups. Adapters: embedded_queue
-// (a table in the metadata database), kafka (later). Messages are the JSON
+// (a table in the metadata database, SQLite or PostgreSQL), kafka. Messages are the JSON
 // of core/events.hpp; the key is the file id, and messages of one key are
 // delivered in order within a topic.
 #pragma once

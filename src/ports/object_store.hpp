@@ -1,4 +1,4 @@
-// ObjectStore: the bytes. Adapters: localfs (embedded), s3 (later).
+// ObjectStore: the bytes. Adapters: localfs (embedded), s3.
 // Keys come from Arca (never from user input). All methods are thread-safe;
 // one ObjectWriter or ObjectReader is used by one thread at a time.
 #pragma once
