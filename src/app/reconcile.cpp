@@ -1,9 +1,9 @@
 #include "app/reconcile.hpp"
 
 #include <boost/json.hpp>
-#include <algorithm>
 #include <deque>
 #include <future>
+#include <map>
 
 #include "app/upload_file.hpp"
 #include "core/crypto.hpp"
@@ -87,9 +87,7 @@ class Pass {
   }
 
   void Note(const char* kind, const std::string& key, std::string detail) {
-    if (std::count_if(report_.examples.begin(), report_.examples.end(),
-                      [&](const auto& e) { return e.kind == kind; }) < static_cast<long>(o_.max_examples))
-      report_.examples.push_back({kind, key, std::move(detail)});
+    if (noted_[kind]++ < o_.max_examples) report_.examples.push_back({kind, key, std::move(detail)});
   }
 
   // An object with no row: an upload whose row is not written yet (young),
@@ -261,6 +259,7 @@ class Pass {
   const ReconcileOptions& o_;
   ReconcileReport report_;
   Micros cutoff_ = 0;
+  std::map<std::string, size_t> noted_;  // examples kept so far, by kind
   std::deque<StoredObject> objects_;
   std::future<Result<ObjectListing>> prefetch_;
   bool objects_done_ = false;

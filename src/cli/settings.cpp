@@ -40,6 +40,14 @@ std::string Int(int& out, const std::string& v, int lo, int hi) {
   return "expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got '" + v + "'";
 }
 
+// The same, where 0s means "off" or "none".
+std::string DurationOrZero(std::chrono::seconds& out, const std::string& v) {
+  auto d = ParseDuration(v);
+  if (!d) return "expected a duration such as 0s, 10m or 1h, got '" + v + "'";
+  out = *d;
+  return "";
+}
+
 // Kafka's rules for topic names, so a name that works here works there.
 std::string Topic(std::string& out, const std::string& v) {
   if (v.empty() || v.size() > 200) return "a topic name has 1 to 200 characters";
@@ -136,18 +144,8 @@ const Field kFields[] = {
        return Int(s.kafka_replication, v, 1, 100);
      }},
     {"queue_lease", [](Settings& s, const std::string& v) { return Duration(s.queue_lease, v); }},
-    {"reconcile_interval", [](Settings& s, const std::string& v) -> std::string {
-       auto d = ParseDuration(v);
-       if (!d) return "expected a duration such as 30m or 1h (0s: off), got '" + v + "'";
-       s.reconcile_interval = *d;
-       return "";
-     }},
-    {"reconcile_grace", [](Settings& s, const std::string& v) -> std::string {
-       auto d = ParseDuration(v);
-       if (!d) return "expected a duration such as 10m or 1h, got '" + v + "'";
-       s.reconcile_grace = *d;
-       return "";
-     }},
+    {"reconcile_interval", [](Settings& s, const std::string& v) { return DurationOrZero(s.reconcile_interval, v); }},
+    {"reconcile_grace", [](Settings& s, const std::string& v) { return DurationOrZero(s.reconcile_grace, v); }},
     {"kafka_publish_timeout", [](Settings& s, const std::string& v) { return Duration(s.kafka_publish_timeout, v); }},
     {"login_ttl", [](Settings& s, const std::string& v) { return Duration(s.login_ttl, v); }},
     {"topic_uploaded", [](Settings& s, const std::string& v) { return Topic(s.topics.uploaded, v); }},
