@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "core/events.hpp"
+#include "core/object_keys.hpp"
 #include "ports/clock.hpp"
 #include "ports/content_sniffer.hpp"
 #include "ports/event_bus.hpp"
@@ -20,6 +21,7 @@ enum class WriteMode { kAsync, kSync };
 
 struct AppSettings {
   WriteMode write_mode = WriteMode::kAsync;
+  KeyLayout key_layout = KeyLayout::kOpaque;
   std::chrono::seconds presign_ttl{300};
   std::uint64_t max_upload = 5ULL << 30;
   std::chrono::seconds login_ttl{3600};

@@ -15,4 +15,10 @@ Status RecordUploads(App& app, const std::vector<FileUploaded>& events);
 // not in state `deleting` was not asked to go, so it is left alone.
 Status PurgeFile(App& app, const DeleteRequested& event);
 
+// Moves a file's object to its new key (file.rename_requested, named
+// layout): copy, then the row (key, name and folder at once), then the old
+// object; so the row never points at a missing object. kConflict
+// ("name_taken") when another file holds the new key.
+Status MoveFile(App& app, const RenameRequested& event);
+
 }  // namespace arca

@@ -18,7 +18,10 @@ namespace {
 // One pass: two cursors walking the sorted listings side by side.
 class Pass {
  public:
-  Pass(App& app, const ReconcileOptions& o) : app_(app), o_(o) {
+  Pass(App& app, const ReconcileOptions& o)
+      : app_(app), o_(o), prefix_(o.prefix.empty() ? KeyPrefix(app.settings.key_layout) : o.prefix) {
+    // Every key under the prefix sorts after the prefix itself.
+    last_row_key_ = prefix_;
     report_.started_at = app.clock.Now();
     cutoff_ = report_.started_at - std::chrono::duration_cast<std::chrono::microseconds>(o.grace).count();
   }
@@ -66,7 +69,7 @@ class Pass {
   }
   std::future<Result<ObjectListing>> Fetch(std::optional<std::string> next) {
     return std::async(std::launch::async,
-                      [this, next = std::move(next)] { return app_.objects.List(o_.prefix, next, o_.page); });
+                      [this, next = std::move(next)] { return app_.objects.List(prefix_, next, o_.page); });
   }
 
   Status FillRows() {
@@ -77,8 +80,11 @@ class Pass {
       if (page->empty()) break;
       last_row_key_ = page->back().object_key;
       for (auto& r : *page) {
-        // Rows of another layout's keys are not compared with this prefix.
-        if (!r.object_key.starts_with(o_.prefix)) continue;
+        // Past the prefix (keys of the other layout sort after it): done.
+        if (!r.object_key.starts_with(prefix_)) {
+          rows_done_ = true;
+          break;
+        }
         ++report_.rows;
         rows_.push_back(std::move(r));
       }
@@ -108,12 +114,26 @@ class Pass {
       if (head.status().kind() == ErrorKind::kNotFound) return Status::Ok();  // gone meanwhile
       return head.status();
     }
-    const std::string id = obj.key.substr(o_.prefix.size());
+    const std::string id = IdOf(obj.key, *head);
     auto tomb = app_.meta.IsTombstoned(id);
     if (!tomb.ok()) return tomb.status();
+    auto elsewhere = app_.meta.GetFile(id);
+    if (!elsewhere.ok() && elsewhere.status().kind() != ErrorKind::kNotFound) return elsewhere.status();
     std::string why;
     if (*tomb) {
       why = "the file was deleted";
+    } else if (elsewhere.ok()) {
+      // The file lives under another key: a copy a physical rename left
+      // behind (cut short before or after pointing the row at its new key).
+      auto own = app_.objects.Head(elsewhere->object_key);
+      if (!own.ok() && own.status().kind() != ErrorKind::kNotFound) return own.status();
+      if (!own.ok()) {
+        ++report_.orphans_left;
+        Note("orphan", obj.key, "kept: the only copy of file " + id + ", whose row points at the missing " +
+                                    elsewhere->object_key);
+        return Status::Ok();
+      }
+      why = "a leftover copy of file " + id + ", which lives at " + elsewhere->object_key;
     } else {
       auto adopted = Adopt(obj, *head, id);
       if (adopted.ok()) {
@@ -133,6 +153,13 @@ class Pass {
     ++report_.orphans_deleted;
     Note("orphan", obj.key, why + "; deleted");
     return Status::Ok();
+  }
+
+  // Opaque keys name the file; named keys carry it in the object's metadata.
+  std::string IdOf(const std::string& key, const ObjectInfo& head) const {
+    if (prefix_ == KeyPrefix(KeyLayout::kOpaque)) return key.substr(prefix_.size());
+    auto it = head.meta.find("arca-id");
+    return it == head.meta.end() ? std::string() : it->second;
   }
 
   // kInvalidArgument when the object's own facts are not enough for a row.
@@ -241,7 +268,7 @@ class Pass {
   }
 
   Status Uploads() {
-    auto uploads = app_.objects.ListUnfinished(o_.prefix);
+    auto uploads = app_.objects.ListUnfinished(prefix_);
     if (!uploads.ok()) return uploads.status();
     for (const auto& u : *uploads) {
       if (u.started_at > cutoff_) continue;
@@ -257,6 +284,7 @@ class Pass {
 
   App& app_;
   const ReconcileOptions& o_;
+  const std::string prefix_;
   ReconcileReport report_;
   Micros cutoff_ = 0;
   std::map<std::string, size_t> noted_;  // examples kept so far, by kind

@@ -20,7 +20,7 @@ struct ReconcileOptions {
   std::chrono::seconds grace{3600};
   // Orphan objects removed per pass at most; the rest wait for the next pass.
   std::int64_t max_deletes = 1000;
-  std::string prefix = "files/";  // where the opaque layout keeps objects
+  std::string prefix;  // keys compared; empty: the configured key layout's (KeyPrefix)
   size_t page = 1000;
   size_t max_examples = 100;  // listed per kind in the report; the counts are exact
 };

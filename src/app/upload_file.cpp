@@ -4,6 +4,7 @@
 #include "core/failpoint.hpp"
 #include "core/ids.hpp"
 #include "core/names.hpp"
+#include "core/object_keys.hpp"
 
 namespace arca {
 
@@ -25,8 +26,6 @@ bool ValidMime(const std::string& t) {
   return true;
 }
 }  // namespace
-
-std::string OpaqueObjectKey(const std::string& file_id) { return "files/" + file_id; }
 
 Result<std::unique_ptr<UploadSession>> UploadSession::Begin(App& app, const Caller& caller, UploadRequest req) {
   ARCA_RETURN_IF_ERROR(ValidateFileName(req.name));
@@ -58,14 +57,24 @@ Result<std::unique_ptr<UploadSession>> UploadSession::Begin(App& app, const Call
   rec.tags = *tags;
   rec.declared_content_type = declared;
   rec.bucket = app.objects.Bucket();
-  rec.object_key = OpaqueObjectKey(rec.id);
+  if (app.settings.key_layout == KeyLayout::kNamed) {
+    auto key = NamedObjectKey(caller.username, rec.folder, rec.name);
+    if (!key.ok()) return key.status();
+    rec.object_key = *key;
+  } else {
+    rec.object_key = OpaqueObjectKey(rec.id);
+  }
   ObjectMeta meta{{"arca-id", rec.id},
                   {"arca-owner", rec.owner_id},
                   {"arca-name", PercentEncode(rec.name)},
                   {"arca-folder", PercentEncode(rec.folder)},
                   {"arca-project", PercentEncode(rec.project)}};
-  auto writer = req.declared_length ? app.objects.BeginSizedPut(rec.object_key, meta, *req.declared_length)
-                                    : app.objects.BeginPut(rec.object_key, meta);
+  // A named key is the file's name: the store refuses to replace another
+  // file's object (two uploads of one name race to the same key).
+  const IfExists if_exists = app.settings.key_layout == KeyLayout::kNamed ? IfExists::kFail : IfExists::kReplace;
+  auto writer = req.declared_length
+                    ? app.objects.BeginSizedPut(rec.object_key, meta, *req.declared_length, if_exists)
+                    : app.objects.BeginPut(rec.object_key, meta, if_exists);
   if (!writer.ok()) return writer.status();
   return std::unique_ptr<UploadSession>(
       new UploadSession(app, std::move(rec), std::move(writer).value(), req.request_id));
@@ -97,6 +106,8 @@ Result<UploadOutcome> UploadSession::Finish() {
   auto info = writer_->Commit();
   if (!info.ok()) {
     writer_->Abort();
+    if (info.status().code() == "object_exists")
+      return Conflict("name_taken", "a file named '" + rec_.name + "' is already in this folder");
     return info.status();
   }
   Failpoint("after-object-put");

@@ -51,8 +51,6 @@ class UploadSession {
   bool done_ = false;
 };
 
-// The object key of a file in the `opaque` layout: from the id only.
-std::string OpaqueObjectKey(const std::string& file_id);
 // How many first bytes the content sniffer looks at.
 inline constexpr size_t kSniffBytes = 64 * 1024;
 // The type Arca serves: the sniffed one, unless it only says "some bytes"

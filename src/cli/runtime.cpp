@@ -26,10 +26,6 @@ namespace arca::cli {
 namespace fs = std::filesystem;
 namespace {
 
-Status NotInThisBuild(const std::string& setting, const std::string& what) {
-  return InvalidArgument("invalid_setting", "setting " + setting + ": " + what + " is not available in this build yet");
-}
-
 // The token secret: from settings, else generated once and kept in the data
 // dir, readable by the owner only.
 Result<std::string> LoadOrCreateSecret(const Settings& s) {
@@ -106,7 +102,6 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Settings& s) {
   auto rt = std::make_unique<Runtime>();
   rt->settings = s;
   rt->metrics = std::make_unique<http::Metrics>();
-  if (s.key_layout != "opaque") return NotInThisBuild("key_layout", "the named key layout");
 
   auto secret = LoadOrCreateSecret(s);
   if (!secret.ok()) return secret.status();
@@ -159,6 +154,7 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Settings& s) {
 
   AppSettings as;
   as.write_mode = s.write_mode;
+  as.key_layout = s.key_layout == "named" ? KeyLayout::kNamed : KeyLayout::kOpaque;  // checked by settings
   as.presign_ttl = s.presign_ttl;
   as.max_upload = s.max_upload;
   as.login_ttl = s.login_ttl;

@@ -100,6 +100,17 @@ std::string ToJson(const DeleteRequested& e) {
   return json::serialize(o);
 }
 
+std::string ToJson(const RenameRequested& e) {
+  json::object o = HeaderJson(e.header);
+  o["user_id"] = e.user_id;
+  o["bucket"] = e.bucket;
+  o["old_key"] = e.old_key;
+  o["new_key"] = e.new_key;
+  o["name"] = e.name;
+  o["folder"] = e.folder;
+  return json::serialize(o);
+}
+
 Result<FileUploaded> ParseFileUploaded(std::string_view text) {
   FileUploaded e;
   auto o = ParseObject(text, "file.uploaded", e.header);
@@ -140,6 +151,21 @@ Result<DeleteRequested> ParseDeleteRequested(std::string_view text) {
   e.user_id = r.Str("user_id");
   e.bucket = r.Str("bucket", false);
   e.object_key = r.Str("object_key");
+  if (!r.error.empty()) return Poison(r.error);
+  return e;
+}
+
+Result<RenameRequested> ParseRenameRequested(std::string_view text) {
+  RenameRequested e;
+  auto o = ParseObject(text, "file.rename_requested", e.header);
+  if (!o.ok()) return o.status();
+  Reader r{*o, {}};
+  e.user_id = r.Str("user_id");
+  e.bucket = r.Str("bucket", false);
+  e.old_key = r.Str("old_key");
+  e.new_key = r.Str("new_key");
+  e.name = r.Str("name");
+  e.folder = r.Str("folder", false);
   if (!r.error.empty()) return Poison(r.error);
   return e;
 }

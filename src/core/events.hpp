@@ -42,11 +42,26 @@ struct DeleteRequested {
   std::string object_key;
 };
 
+// file.rename_requested (named layout): the renamer copies the object to
+// `new_key`, points the row at it with the new name and folder, then
+// removes the old object. `old_key` is where the file was when asked.
+struct RenameRequested {
+  EventHeader header;
+  std::string user_id;
+  std::string bucket;
+  std::string old_key;
+  std::string new_key;
+  std::string name;
+  std::string folder;
+};
+
 std::string ToJson(const FileUploaded& e);
 std::string ToJson(const DeleteRequested& e);
+std::string ToJson(const RenameRequested& e);
 // Parse failures are InvalidArgument with code "poison_message": no retry can fix them.
 Result<FileUploaded> ParseFileUploaded(std::string_view json);
 Result<DeleteRequested> ParseDeleteRequested(std::string_view json);
+Result<RenameRequested> ParseRenameRequested(std::string_view json);
 
 // Adds "error" and "attempts" to a message on its way to a dead-letter topic.
 std::string WithDeadLetterInfo(std::string_view json, const std::string& error, int attempts);

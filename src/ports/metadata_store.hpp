@@ -52,6 +52,12 @@ class MetadataStore {
   virtual Result<FilePage> ListFiles(const ListQuery& query) = 0;
   // Applies the patch to a visible (not deleting) file and returns the new record.
   virtual Result<FileRecord> UpdateFile(const std::string& id, const FilePatch& patch, Micros now) = 0;
+  // A physical rename's row update (named layout): the file's key, name and
+  // folder change together, only while the row still has `from_key` and is
+  // not `deleting` (kNotFound otherwise: it changed meanwhile).
+  virtual Result<FileRecord> RenameFile(const std::string& id, const std::string& from_key,
+                                        const std::string& to_key, const std::string& name,
+                                        const std::string& folder, Micros now) = 0;
   // Moves a visible file to `deleting`. kNotFound if absent or already deleting.
   virtual Result<FileRecord> MarkDeleting(const std::string& id, Micros now) = 0;
   // Removes the row and leaves a tombstone. Absent rows are a success.

@@ -73,6 +73,11 @@ struct UnfinishedUpload {
   std::int64_t started_at = 0;   // microseconds since the Unix epoch
 };
 
+// What a put does when the key already holds an object. kFail is the
+// store's own create-only check (S3 `If-None-Match: *`), atomic even
+// between processes: Commit fails with kConflict "object_exists".
+enum class IfExists { kReplace, kFail };
+
 struct PresignedLink {
   std::string url;
   std::int64_t expires_at = 0;  // Unix seconds
@@ -88,17 +93,23 @@ class ObjectStore {
   // The bucket name recorded in rows and events.
   virtual std::string Bucket() const = 0;
 
-  virtual Result<std::unique_ptr<ObjectWriter>> BeginPut(const std::string& key, const ObjectMeta& meta) = 0;
+  virtual Result<std::unique_ptr<ObjectWriter>> BeginPut(const std::string& key, const ObjectMeta& meta,
+                                                         IfExists if_exists = IfExists::kReplace) = 0;
   // The same, when the object's exact size is known up front: a store may
   // then stream it in one request. Writing more or fewer bytes than `size`
   // makes Commit fail (and leaves nothing behind).
   // The default wraps BeginPut in a writer that holds the size to its word.
   virtual Result<std::unique_ptr<ObjectWriter>> BeginSizedPut(const std::string& key, const ObjectMeta& meta,
-                                                              std::uint64_t size);
+                                                              std::uint64_t size,
+                                                              IfExists if_exists = IfExists::kReplace);
   // kNotFound when absent.
   virtual Result<ObjectInfo> Head(const std::string& key) = 0;
   // kNotFound when absent. With a range, reads exactly that slice.
   virtual Result<std::unique_ptr<ObjectReader>> Get(const std::string& key, std::optional<ByteRange> range) = 0;
+  // A server-side copy of `from` to `to`, which gets `meta` as its own
+  // metadata; create-only: kConflict "object_exists" when `to` holds an
+  // object, kNotFound when `from` does not. A physical rename's first step.
+  virtual Result<ObjectInfo> Copy(const std::string& from, const std::string& to, const ObjectMeta& meta) = 0;
   // Absent objects are a success, so deletes can be repeated.
   virtual Status Delete(const std::string& key) = 0;
   // Keys under `prefix`, `max` at most per page, in byte order of keys
@@ -143,8 +154,9 @@ class SizeCheckedWriter : public ObjectWriter {
 };
 
 inline Result<std::unique_ptr<ObjectWriter>> ObjectStore::BeginSizedPut(const std::string& key,
-                                                                        const ObjectMeta& meta, std::uint64_t size) {
-  auto w = BeginPut(key, meta);
+                                                                        const ObjectMeta& meta, std::uint64_t size,
+                                                                        IfExists if_exists) {
+  auto w = BeginPut(key, meta, if_exists);
   if (!w.ok()) return w.status();
   return std::unique_ptr<ObjectWriter>(new SizeCheckedWriter(std::move(w).value(), size));
 }

@@ -14,12 +14,13 @@ Status WorkerPool::Start() {
     std::unique_ptr<Consumer> c;
     if (role == "metadata") c = MakeMetadataWriter(app_);
     else if (role == "delete") c = MakeDeleter(app_);
+    else if (role == "rename") c = MakeRenamer(app_);
     else if (role == "reconcile") {
       reconcile = true;
       continue;
     } else
       return InvalidArgument("unknown_role",
-                             "unknown worker role '" + role + "' (known: metadata, delete, reconcile)");
+                             "unknown worker role '" + role + "' (known: metadata, delete, rename, reconcile)");
     auto sub = app_.bus.Subscribe(c->Group(), {c->Topic()});
     if (!sub.ok()) return sub.status();
     consumers_.push_back(std::move(c));

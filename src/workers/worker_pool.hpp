@@ -21,8 +21,8 @@ class WorkerPool {
   // What `arca worker` runs when no roles are named. The reconciler scans
   // the whole bucket, so it runs where it is asked for (and inside
   // `arca serve` with the embedded broker).
-  static std::vector<std::string> DefaultRoles() { return {"metadata", "delete"}; }
-  static std::vector<std::string> InServeRoles() { return {"metadata", "delete", "reconcile"}; }
+  static std::vector<std::string> DefaultRoles() { return {"metadata", "delete", "rename"}; }
+  static std::vector<std::string> InServeRoles() { return {"metadata", "delete", "rename", "reconcile"}; }
 
  private:
   void Loop(Consumer& c, Subscription& sub);

@@ -1,11 +1,13 @@
 #include "adapters/localfs/localfs_object_store.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <boost/json.hpp>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <set>
 
 #include "core/encoding.hpp"
@@ -43,10 +45,71 @@ Status SyncDir(const fs::path& dir) {
   return Status::Ok();
 }
 
+// Holds an exclusive flock on a file: the create-only check and the rename
+// into place are one step for every process sharing the data dir.
+class FileLock {
+ public:
+  explicit FileLock(const fs::path& path) : fd_(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640)) {
+    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+  }
+  ~FileLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing releases the lock
+  }
+  bool ok() const { return fd_ >= 0; }
+
+ private:
+  int fd_;
+};
+
+// A path component that is a file where a folder must be, or the other way
+// round: "a" and "a/b" cannot both be objects on a file system.
+Status KeyClash(const fs::path& dest) {
+  return Conflict("key_conflict", "the object key clashes with a folder or file of the same name: " + dest.string());
+}
+
+// Moves a finished temporary file (already synced) to its key, with its
+// metadata beside it. With IfExists::kFail an existing object is left
+// untouched and the answer is kConflict "object_exists".
+Status PublishFile(const fs::path& tmp, const fs::path& dest, const ObjectMeta& meta, IfExists if_exists,
+                   const fs::path& lock_path) {
+  std::optional<FileLock> lock;
+  if (if_exists == IfExists::kFail) {
+    lock.emplace(lock_path);
+    if (!lock->ok()) return IoError("lock " + lock_path.string(), errno);
+    std::error_code ec;
+    if (fs::exists(dest, ec)) {
+      if (fs::is_directory(dest, ec)) return KeyClash(dest);
+      return Conflict("object_exists", "an object already has this key");
+    }
+  }
+  std::error_code ec;
+  fs::create_directories(dest.parent_path(), ec);
+  if (ec) return ec == std::errc::not_a_directory || ec == std::errc::file_exists ? KeyClash(dest)
+                                                                                   : IoError("mkdir", ec.value());
+  boost::json::object m;
+  for (auto& [k, v] : meta) m[k] = v;
+  {
+    std::ofstream out(dest.string() + std::string(kMetaSuffix), std::ios::trunc);
+    out << boost::json::serialize(m);
+    if (!out) return Unavailable("storage_error", "cannot write object metadata");
+  }
+  if (::rename(tmp.c_str(), dest.c_str()) != 0) {
+    if (errno == EISDIR || errno == ENOTDIR || errno == ENOTEMPTY) return KeyClash(dest);
+    return IoError("rename", errno);
+  }
+  return SyncDir(dest.parent_path());
+}
+
 class FileWriter : public ObjectWriter {
  public:
-  FileWriter(int fd, fs::path tmp, fs::path dest, std::string key, ObjectMeta meta)
-      : fd_(fd), tmp_(std::move(tmp)), dest_(std::move(dest)), key_(std::move(key)), meta_(std::move(meta)) {}
+  FileWriter(int fd, fs::path tmp, fs::path dest, std::string key, ObjectMeta meta, IfExists if_exists, fs::path lock)
+      : fd_(fd),
+        tmp_(std::move(tmp)),
+        dest_(std::move(dest)),
+        key_(std::move(key)),
+        meta_(std::move(meta)),
+        if_exists_(if_exists),
+        lock_(std::move(lock)) {}
   ~FileWriter() override { Abort(); }
 
   Status Write(std::string_view bytes) override {
@@ -60,18 +123,8 @@ class FileWriter : public ObjectWriter {
     if (::fsync(fd_) != 0) return IoError("fsync", errno);
     ::close(fd_);
     fd_ = -1;
-    std::error_code ec;
-    fs::create_directories(dest_.parent_path(), ec);
-    boost::json::object m;
-    for (auto& [k, v] : meta_) m[k] = v;
-    {
-      std::ofstream out(dest_.string() + std::string(kMetaSuffix), std::ios::trunc);
-      out << boost::json::serialize(m);
-      if (!out) return Unavailable("storage_error", "cannot write object metadata");
-    }
-    if (::rename(tmp_.c_str(), dest_.c_str()) != 0) return IoError("rename", errno);
+    ARCA_RETURN_IF_ERROR(PublishFile(tmp_, dest_, meta_, if_exists_, lock_));
     committed_ = true;
-    ARCA_RETURN_IF_ERROR(SyncDir(dest_.parent_path()));
     return ObjectInfo{key_, size_, std::to_string(size_), meta_};
   }
 
@@ -91,6 +144,8 @@ class FileWriter : public ObjectWriter {
   fs::path tmp_, dest_;
   std::string key_;
   ObjectMeta meta_;
+  IfExists if_exists_;
+  fs::path lock_;
   std::int64_t size_ = 0;
   bool committed_ = false;
 };
@@ -126,11 +181,11 @@ bool IsSafeKey(std::string_view key) {
     size_t end = key.find('/', start);
     if (end == std::string_view::npos) end = key.size();
     std::string_view seg = key.substr(start, end - start);
-    if (seg.empty() || seg == "." || seg == ".." || seg.starts_with(".tmp")) return false;
+    if (seg.empty() || seg.size() > 255 || seg == "." || seg == ".." || seg.starts_with(".tmp")) return false;
     for (char c : seg) {
-      bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                c == '_' || c == '-';
-      if (!ok) return false;
+      // Any byte but controls: named-layout keys carry users' UTF-8 names.
+      auto b = static_cast<unsigned char>(c);
+      if (b < 0x20 || b == 0x7F || c == '\\') return false;
     }
     if (seg.ends_with(kMetaSuffix)) return false;
     start = end + 1;
@@ -166,13 +221,37 @@ Status LocalFsObjectStore::Ping() {
   return Status::Ok();
 }
 
-Result<std::unique_ptr<ObjectWriter>> LocalFsObjectStore::BeginPut(const std::string& key, const ObjectMeta& meta) {
+Result<std::unique_ptr<ObjectWriter>> LocalFsObjectStore::BeginPut(const std::string& key, const ObjectMeta& meta,
+                                                                   IfExists if_exists) {
   auto dest = PathOf(key);
   if (!dest.ok()) return dest.status();
   fs::path tmp = TempDir() / ("put-" + HexEncode(RandomBytes(12)));
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
   if (fd < 0) return IoError("create " + tmp.string(), errno);
-  return std::unique_ptr<ObjectWriter>(new FileWriter(fd, tmp, *dest, key, meta));
+  return std::unique_ptr<ObjectWriter>(new FileWriter(fd, tmp, *dest, key, meta, if_exists, CreateLock()));
+}
+
+Result<ObjectInfo> LocalFsObjectStore::Copy(const std::string& from, const std::string& to, const ObjectMeta& meta) {
+  auto src = PathOf(from);
+  if (!src.ok()) return src.status();
+  auto dest = PathOf(to);
+  if (!dest.ok()) return dest.status();
+  fs::path tmp = TempDir() / ("copy-" + HexEncode(RandomBytes(12)));
+  std::error_code ec;
+  if (!fs::copy_file(*src, tmp, ec)) {
+    if (ec == std::errc::no_such_file_or_directory) return NotFound("object_not_found", "no object " + from);
+    return IoError("copy " + from, ec.value());
+  }
+  int fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+  bool synced = fd >= 0 && ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  Status st = synced ? PublishFile(tmp, *dest, meta, IfExists::kFail, CreateLock()) : IoError("fsync", errno);
+  if (!st.ok()) {
+    fs::remove(tmp, ec);
+    return st;
+  }
+  auto size = static_cast<std::int64_t>(fs::file_size(*dest, ec));
+  return ObjectInfo{to, size, std::to_string(size), meta};
 }
 
 Result<ObjectInfo> LocalFsObjectStore::Head(const std::string& key) {

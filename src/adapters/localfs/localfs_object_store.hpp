@@ -23,7 +23,9 @@ class LocalFsObjectStore : public ObjectStore {
   Status Prepare() override;
   Status Ping() override;
   std::string Bucket() const override { return "local"; }
-  Result<std::unique_ptr<ObjectWriter>> BeginPut(const std::string& key, const ObjectMeta& meta) override;
+  Result<std::unique_ptr<ObjectWriter>> BeginPut(const std::string& key, const ObjectMeta& meta,
+                                                 IfExists if_exists = IfExists::kReplace) override;
+  Result<ObjectInfo> Copy(const std::string& from, const std::string& to, const ObjectMeta& meta) override;
   Result<ObjectInfo> Head(const std::string& key) override;
   Result<std::unique_ptr<ObjectReader>> Get(const std::string& key, std::optional<ByteRange> range) override;
   Status Delete(const std::string& key) override;
@@ -37,13 +39,18 @@ class LocalFsObjectStore : public ObjectStore {
 
   // The directory for in-progress writes; anything left there is garbage.
   std::filesystem::path TempDir() const { return opts_.root / ".tmp"; }
+  // Serialises create-only commits across processes (flock). Outside
+  // TempDir, whose files all count as unfinished uploads; ".tmp…" keeps it
+  // out of every listing of keys.
+  std::filesystem::path CreateLock() const { return opts_.root / ".tmp-create.lock"; }
 
  private:
   Result<std::filesystem::path> PathOf(const std::string& key) const;
   LocalFsOptions opts_;
 };
 
-// Keys are ASCII letters, digits and "._-/" in segments that are not "." or "..".
+// Keys are '/'-separated segments of 1..255 bytes with no control bytes or
+// backslashes, none "." or "..", none of ours (".tmp…", "….meta.json").
 bool IsSafeKey(std::string_view key);
 
 }  // namespace arca::localfs

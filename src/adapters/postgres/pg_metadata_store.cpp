@@ -382,6 +382,22 @@ Status PgMetadataStore::MarkMissing(const std::string& id, Micros now) {
   return Status::Ok();
 }
 
+Result<FileRecord> PgMetadataStore::RenameFile(const std::string& id, const std::string& from_key,
+                                               const std::string& to_key, const std::string& name,
+                                               const std::string& folder, Micros now) {
+  if (!IsValidId(id)) return FileNotFound(id);
+  {
+    auto c = pool_.Acquire();
+    if (!c.ok()) return c.status();
+    auto r = (*c)->Exec("UPDATE files SET object_key = $1, name = $2, extension = $3, folder = $4, updated_at = " +
+                            Ts("$5") + " WHERE id = $6::uuid AND object_key = $7 AND state <> 'deleting'",
+                        {to_key, name, ExtensionOf(name), folder, std::to_string(now), id, from_key});
+    if (!r.ok()) return r.status();
+    if (r->Affected() == 0) return FileNotFound(id);
+  }
+  return GetFile(id);
+}
+
 Result<bool> PgMetadataStore::IsTombstoned(const std::string& id) {
   if (!IsValidId(id)) return false;
   auto c = pool_.Acquire();

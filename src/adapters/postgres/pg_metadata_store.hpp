@@ -30,6 +30,8 @@ class PgMetadataStore : public MetadataStore {
   Status DeleteFile(const std::string& id) override;
   Result<std::vector<FileRecord>> ScanByObjectKey(const std::string& after, size_t limit) override;
   Status MarkMissing(const std::string& id, Micros now) override;
+  Result<FileRecord> RenameFile(const std::string& id, const std::string& from_key, const std::string& to_key,
+                                const std::string& name, const std::string& folder, Micros now) override;
   Result<bool> IsTombstoned(const std::string& id) override;
   Status SaveReconcileSummary(Micros finished_at, const std::string& json) override;
   Result<std::optional<std::string>> LastReconcileSummary() override;

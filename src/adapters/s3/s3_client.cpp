@@ -39,6 +39,11 @@ bool Retryable(const HttpResponse& r) {
 Status FromResponse(const HttpResponse& r, const std::string& what) {
   std::string text = what + ": " + S3ErrorText(r);
   if (r.status == 404) return NotFound("object_not_found", text);
+  // 412: an `If-None-Match: *` write found the key taken. 409: the key
+  // clashes with another (a file-system backed server cannot hold "a" and
+  // "a/b" at once).
+  if (r.status == 412) return Conflict("object_exists", text);
+  if (r.status == 409 && !Retryable(r)) return Conflict("key_conflict", text);
   if (Retryable(r)) return Unavailable("storage_unavailable", text);
   if (r.status == 403) return Internal("storage_denied", text);
   return Internal("storage_error", text);
@@ -191,8 +196,10 @@ Status S3Client::CreateBucket() {
   return r.ok() ? Status::Ok() : r.status();
 }
 
-Status S3Client::PutObject(const std::string& key, std::string_view body, const ObjectMeta& meta) {
-  auto r = Send({"PUT", key, {}, MetaHeaders(meta), body});
+Status S3Client::PutObject(const std::string& key, std::string_view body, const ObjectMeta& meta, bool if_absent) {
+  HeaderList headers = MetaHeaders(meta);
+  if (if_absent) headers.emplace_back("If-None-Match", "*");
+  auto r = Send({"PUT", key, {}, headers, body});
   return r.ok() ? Status::Ok() : r.status();
 }
 
@@ -216,12 +223,14 @@ Result<std::string> S3Client::UploadPart(const std::string& key, const std::stri
 }
 
 Status S3Client::CompleteMultipartUpload(const std::string& key, const std::string& upload_id,
-                                         const std::vector<std::string>& etags) {
+                                         const std::vector<std::string>& etags, bool if_absent) {
   std::string body = "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">";
   for (size_t i = 0; i < etags.size(); ++i)
     body += "<Part><PartNumber>" + std::to_string(i + 1) + "</PartNumber><ETag>" + etags[i] + "</ETag></Part>";
   body += "</CompleteMultipartUpload>";
-  auto r = Send({"POST", key, {{"uploadId", upload_id}}, {{"Content-Type", "application/xml"}}, body});
+  HeaderList headers{{"Content-Type", "application/xml"}};
+  if (if_absent) headers.emplace_back("If-None-Match", "*");
+  auto r = Send({"POST", key, {{"uploadId", upload_id}}, headers, body});
   if (!r.ok()) return r.status();
   return ErrorInOkBody(*r, "complete " + key);
 }
@@ -264,19 +273,36 @@ Status S3Client::DeleteObject(const std::string& key) {
 
 Status S3Client::CopyObject(const std::string& from_key, const std::string& to_key, std::int64_t multipart_from,
                             std::int64_t part_bytes) {
-  const std::string source = EncodePath("/" + cfg_.bucket + "/" + from_key);
   auto head = HeadObject(from_key);
   if (!head.ok()) return head.status();
   if (head->size <= multipart_from) {
-    auto r = Send({"PUT", to_key, {}, {{"x-amz-copy-source", source}}, {}});
+    auto r = Send({"PUT", to_key, {}, {{"x-amz-copy-source", CopySource(from_key)}}, {}});
     if (!r.ok()) return r.status();
     return ErrorInOkBody(*r, "copy " + from_key);
   }
-  auto upload = CreateMultipartUpload(to_key, head->meta);
+  return CopyByParts(from_key, head->size, to_key, head->meta, part_bytes, false);
+}
+
+Status S3Client::CopyObjectIfAbsent(const std::string& from_key, const std::string& to_key, const ObjectMeta& meta,
+                                    std::int64_t part_bytes) {
+  auto head = HeadObject(from_key);
+  if (!head.ok()) return head.status();
+  // CopyObject's own conditions are about the source; only a multipart
+  // upload's completion can be made conditional on the destination.
+  if (head->size == 0) return PutObject(to_key, "", meta, true);
+  return CopyByParts(from_key, head->size, to_key, meta, part_bytes, true);
+}
+
+std::string S3Client::CopySource(const std::string& key) const { return EncodePath("/" + cfg_.bucket + "/" + key); }
+
+Status S3Client::CopyByParts(const std::string& from_key, std::int64_t size, const std::string& to_key,
+                             const ObjectMeta& meta, std::int64_t part_bytes, bool if_absent) {
+  const std::string source = CopySource(from_key);
+  auto upload = CreateMultipartUpload(to_key, meta);
   if (!upload.ok()) return upload.status();
   std::vector<std::string> etags;
-  for (std::int64_t first = 0; first < head->size; first += part_bytes) {
-    const std::int64_t last = std::min(first + part_bytes, head->size) - 1;
+  for (std::int64_t first = 0; first < size; first += part_bytes) {
+    const std::int64_t last = std::min(first + part_bytes, size) - 1;
     auto r = Send({"PUT",
                    to_key,
                    {{"partNumber", std::to_string(etags.size() + 1)}, {"uploadId", *upload}},
@@ -295,7 +321,7 @@ Status S3Client::CopyObject(const std::string& from_key, const std::string& to_k
     }
     etags.push_back(etag);
   }
-  Status st = CompleteMultipartUpload(to_key, *upload, etags);
+  Status st = CompleteMultipartUpload(to_key, *upload, etags, if_absent);
   if (!st.ok()) (void)AbortMultipartUpload(to_key, *upload);
   return st;
 }

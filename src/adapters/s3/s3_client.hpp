@@ -51,12 +51,13 @@ class S3Client {
 
   Status HeadBucket();
   Status CreateBucket();
-  Status PutObject(const std::string& key, std::string_view body, const ObjectMeta& meta);
+  // if_absent: `If-None-Match: *`, kConflict "object_exists" when the key is taken.
+  Status PutObject(const std::string& key, std::string_view body, const ObjectMeta& meta, bool if_absent = false);
   Result<std::string> CreateMultipartUpload(const std::string& key, const ObjectMeta& meta);  // upload id
   Result<std::string> UploadPart(const std::string& key, const std::string& upload_id, int part,
                                  std::string_view body);  // ETag
   Status CompleteMultipartUpload(const std::string& key, const std::string& upload_id,
-                                 const std::vector<std::string>& etags);
+                                 const std::vector<std::string>& etags, bool if_absent = false);
   Status AbortMultipartUpload(const std::string& key, const std::string& upload_id);
   Result<ObjectInfo> HeadObject(const std::string& key);
   // Reads [first, first+length) into memory; for bounded reads only.
@@ -67,6 +68,11 @@ class S3Client {
   // `part_bytes` ranges.
   Status CopyObject(const std::string& from_key, const std::string& to_key,
                     std::int64_t multipart_from = 5LL << 30, std::int64_t part_bytes = 1LL << 30);
+  // A copy that gets `meta` and never replaces an object: always
+  // UploadPartCopy (`part_bytes` ranges, at most S3's 5 GiB) completed with
+  // `If-None-Match: *`; kConflict "object_exists" when `to_key` is taken.
+  Status CopyObjectIfAbsent(const std::string& from_key, const std::string& to_key, const ObjectMeta& meta,
+                            std::int64_t part_bytes = 1LL << 30);
   // Multipart uploads started and neither completed nor aborted (all pages).
   Result<std::vector<MultipartUpload>> ListMultipartUploads(const std::string& prefix);
   Result<int> CountMultipartUploads(const std::string& prefix);
@@ -88,6 +94,9 @@ class S3Client {
   // become a Status with the S3 error code in the message.
   Result<HttpResponse> Send(const Call& call);
   Endpoint HostFor() const;
+  std::string CopySource(const std::string& key) const;
+  Status CopyByParts(const std::string& from_key, std::int64_t size, const std::string& to_key,
+                     const ObjectMeta& meta, std::int64_t part_bytes, bool if_absent);
   std::string PathFor(const std::string& key) const;
 
   S3Config cfg_;

@@ -14,8 +14,12 @@ constexpr size_t kMaxParts = 9000;  // below S3's 10,000, with room to spare
 
 class S3Writer : public ObjectWriter {
  public:
-  S3Writer(S3Client& c, std::string key, ObjectMeta meta, size_t part_size)
-      : c_(c), key_(std::move(key)), meta_(std::move(meta)), part_size_(part_size) {
+  S3Writer(S3Client& c, std::string key, ObjectMeta meta, size_t part_size, IfExists if_exists)
+      : c_(c),
+        key_(std::move(key)),
+        meta_(std::move(meta)),
+        part_size_(part_size),
+        if_absent_(if_exists == IfExists::kFail) {
     part_.reserve(part_size_);
   }
   ~S3Writer() override { Abort(); }
@@ -36,11 +40,11 @@ class S3Writer : public ObjectWriter {
     if (done_) return Internal("storage_closed", "commit of a closed object");
     if (upload_id_.empty()) {
       // Fits in one part: one request, no multipart bookkeeping.
-      ARCA_RETURN_IF_ERROR(c_.PutObject(key_, part_, meta_));
+      ARCA_RETURN_IF_ERROR(c_.PutObject(key_, part_, meta_, if_absent_));
     } else {
       if (!part_.empty()) ARCA_RETURN_IF_ERROR(FlushPart());
       ARCA_RETURN_IF_ERROR(WaitForInFlight());
-      ARCA_RETURN_IF_ERROR(c_.CompleteMultipartUpload(key_, upload_id_, etags_));
+      ARCA_RETURN_IF_ERROR(c_.CompleteMultipartUpload(key_, upload_id_, etags_, if_absent_));
     }
     done_ = true;
     committed_ = true;
@@ -95,6 +99,7 @@ class S3Writer : public ObjectWriter {
   std::string key_;
   ObjectMeta meta_;
   size_t part_size_;
+  bool if_absent_;
   std::string part_;
   std::string sending_;  // the part in flight, owned until its upload ends
   std::future<Status> in_flight_;
@@ -149,8 +154,14 @@ Status S3ObjectStore::Prepare() {
 
 Status S3ObjectStore::Ping() { return client_.HeadBucket(); }
 
-Result<std::unique_ptr<ObjectWriter>> S3ObjectStore::BeginPut(const std::string& key, const ObjectMeta& meta) {
-  return std::unique_ptr<ObjectWriter>(new S3Writer(client_, key, meta, part_size_));
+Result<std::unique_ptr<ObjectWriter>> S3ObjectStore::BeginPut(const std::string& key, const ObjectMeta& meta,
+                                                              IfExists if_exists) {
+  return std::unique_ptr<ObjectWriter>(new S3Writer(client_, key, meta, part_size_, if_exists));
+}
+
+Result<ObjectInfo> S3ObjectStore::Copy(const std::string& from, const std::string& to, const ObjectMeta& meta) {
+  ARCA_RETURN_IF_ERROR(client_.CopyObjectIfAbsent(from, to, meta, copy_part_bytes_));
+  return client_.HeadObject(to);
 }
 
 Result<ObjectInfo> S3ObjectStore::Head(const std::string& key) { return client_.HeadObject(key); }

@@ -18,7 +18,9 @@ class S3ObjectStore : public ObjectStore {
   Status Prepare() override;
   Status Ping() override;
   std::string Bucket() const override { return client_.config().bucket; }
-  Result<std::unique_ptr<ObjectWriter>> BeginPut(const std::string& key, const ObjectMeta& meta) override;
+  Result<std::unique_ptr<ObjectWriter>> BeginPut(const std::string& key, const ObjectMeta& meta,
+                                                 IfExists if_exists = IfExists::kReplace) override;
+  Result<ObjectInfo> Copy(const std::string& from, const std::string& to, const ObjectMeta& meta) override;
   Result<ObjectInfo> Head(const std::string& key) override;
   Result<std::unique_ptr<ObjectReader>> Get(const std::string& key, std::optional<ByteRange> range) override;
   Status Delete(const std::string& key) override;
@@ -29,10 +31,15 @@ class S3ObjectStore : public ObjectStore {
 
   S3Client& client() { return client_; }
   size_t part_size() const { return part_size_; }
+  // UploadPartCopy range size for copies (S3 allows up to 5 GiB); tests
+  // make it small to cover the several-part path.
+  void set_copy_part_bytes(std::int64_t n) { copy_part_bytes_ = n; }
 
  private:
   S3Client client_;
   size_t part_size_;
+  std::int64_t copy_part_bytes_ = 1LL << 30;
 };
+
 
 }  // namespace arca::s3

@@ -329,6 +329,22 @@ Status SqliteMetadataStore::MarkMissing(const std::string& id, Micros now) {
   return Status::Ok();
 }
 
+Result<FileRecord> SqliteMetadataStore::RenameFile(const std::string& id, const std::string& from_key,
+                                                   const std::string& to_key, const std::string& name,
+                                                   const std::string& folder, Micros now) {
+  {
+    std::lock_guard lock(mu_);
+    Stmt s(db_.get(),
+           "UPDATE files SET object_key = ?, name = ?, extension = ?, folder = ?, updated_at = ? "
+           "WHERE id = ? AND object_key = ? AND state <> 'deleting'");
+    s.Bind(1, to_key).Bind(2, name).Bind(3, ExtensionOf(name)).Bind(4, folder).Bind(5, now).Bind(6, id).Bind(7, from_key);
+    s.Step();
+    ARCA_RETURN_IF_ERROR(StatusFromStmt(s, "rename file"));
+    if (sqlite3_changes(db_.get()) == 0) return NotFound("file_not_found", "no file " + id + " at " + from_key);
+  }
+  return GetFile(id);
+}
+
 Result<bool> SqliteMetadataStore::IsTombstoned(const std::string& id) {
   std::lock_guard lock(mu_);
   Stmt s(db_.get(), "SELECT 1 FROM tombstones WHERE file_id = ?");

@@ -94,9 +94,9 @@ Response PatchFile(App& app, Request& req) {
     }
     if (!ok) return Problem(400, "invalid_body", "field '" + std::string(key) + "' has the wrong type or value");
   }
-  auto f = arca::UpdateFile(app, *req.caller, Id(req), std::move(patch));
+  auto f = arca::UpdateFile(app, *req.caller, Id(req), std::move(patch), req.request_id);
   if (!f.ok()) return Problem(f.status());
-  return Json(200, json::serialize(FileJson(*f)));
+  return Json(f->renaming ? 202 : 200, json::serialize(FileJson(f->record)));
 }
 
 Response DeleteFile(App& app, Request& req) {

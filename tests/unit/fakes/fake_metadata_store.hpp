@@ -115,6 +115,19 @@ class FakeMetadataStore : public MetadataStore {
     it->second.updated_at = now;
     return Status::Ok();
   }
+  Result<FileRecord> RenameFile(const std::string& id, const std::string& from_key, const std::string& to_key,
+                                const std::string& name, const std::string& folder, Micros now) override {
+    std::lock_guard lock(mu_);
+    Log("meta.RenameFile " + id + " " + to_key);
+    auto it = files_.find(id);
+    if (it == files_.end() || it->second.object_key != from_key || it->second.state == FileState::kDeleting)
+      return NotFound("file_not_found", id);
+    it->second.object_key = to_key;
+    it->second.name = name;
+    it->second.folder = folder;
+    it->second.updated_at = now;
+    return it->second;
+  }
   Result<bool> IsTombstoned(const std::string& id) override {
     std::lock_guard lock(mu_);
     return tombstones_.count(id) > 0;
@@ -179,6 +192,10 @@ class MetadataStoreWrapper : public MetadataStore {
     return t_.ScanByObjectKey(after, limit);
   }
   Status MarkMissing(const std::string& id, Micros now) override { return t_.MarkMissing(id, now); }
+  Result<FileRecord> RenameFile(const std::string& id, const std::string& from_key, const std::string& to_key,
+                                const std::string& name, const std::string& folder, Micros now) override {
+    return t_.RenameFile(id, from_key, to_key, name, folder, now);
+  }
   Result<bool> IsTombstoned(const std::string& id) override { return t_.IsTombstoned(id); }
   Status SaveReconcileSummary(Micros at, const std::string& json) override { return t_.SaveReconcileSummary(at, json); }
   Result<std::optional<std::string>> LastReconcileSummary() override { return t_.LastReconcileSummary(); }

@@ -28,12 +28,22 @@ class FakeObjectStore : public ObjectStore {
   Status Ping() override { return Status::Ok(); }
   std::string Bucket() const override { return "fake-bucket"; }
 
-  Result<std::unique_ptr<ObjectWriter>> BeginPut(const std::string& key, const ObjectMeta& meta) override {
+  Result<std::unique_ptr<ObjectWriter>> BeginPut(const std::string& key, const ObjectMeta& meta,
+                                                 IfExists if_exists = IfExists::kReplace) override {
     std::lock_guard lock(mu_);
     ++begin_puts_;
     ++open_writers_;
     Log("objects.BeginPut " + key);
-    return std::unique_ptr<ObjectWriter>(new Writer(*this, key, meta));
+    return std::unique_ptr<ObjectWriter>(new Writer(*this, key, meta, if_exists));
+  }
+  Result<ObjectInfo> Copy(const std::string& from, const std::string& to, const ObjectMeta& meta) override {
+    std::lock_guard lock(mu_);
+    Log("objects.Copy " + from + " " + to);
+    auto it = objects_.find(from);
+    if (it == objects_.end()) return NotFound("object_not_found", "no object " + from);
+    if (objects_.count(to)) return Conflict("object_exists", "an object already has this key");
+    objects_[to] = Object{it->second.bytes, meta, it->second.modified_at};
+    return ObjectInfo{to, static_cast<std::int64_t>(it->second.bytes.size()), "etag", meta};
   }
   Result<ObjectInfo> Head(const std::string& key) override {
     std::lock_guard lock(mu_);
@@ -119,8 +129,8 @@ class FakeObjectStore : public ObjectStore {
  private:
   class Writer : public ObjectWriter {
    public:
-    Writer(FakeObjectStore& s, std::string key, ObjectMeta meta)
-        : s_(s), key_(std::move(key)), meta_(std::move(meta)) {}
+    Writer(FakeObjectStore& s, std::string key, ObjectMeta meta, IfExists if_exists)
+        : s_(s), key_(std::move(key)), meta_(std::move(meta)), if_exists_(if_exists) {}
     ~Writer() override { Abort(); }
     Status Write(std::string_view bytes) override {
       if (closed_) return Internal("storage_closed", "write to a closed object");
@@ -133,6 +143,8 @@ class FakeObjectStore : public ObjectStore {
       std::lock_guard lock(s_.mu_);
       --s_.open_writers_;
       s_.Log("objects.Commit " + key_);
+      if (if_exists_ == IfExists::kFail && s_.objects_.count(key_))
+        return Conflict("object_exists", "an object already has this key");
       auto size = static_cast<std::int64_t>(buf_.size());
       s_.objects_[key_] = Object{std::move(buf_), meta_};
       return ObjectInfo{key_, size, "etag", meta_};
@@ -149,6 +161,7 @@ class FakeObjectStore : public ObjectStore {
     FakeObjectStore& s_;
     std::string key_;
     ObjectMeta meta_;
+    IfExists if_exists_;
     std::string buf_;
     bool closed_ = false;
   };
@@ -186,8 +199,12 @@ class ObjectStoreWrapper : public ObjectStore {
   Status Prepare() override { return t_.Prepare(); }
   Status Ping() override { return t_.Ping(); }
   std::string Bucket() const override { return t_.Bucket(); }
-  Result<std::unique_ptr<ObjectWriter>> BeginPut(const std::string& key, const ObjectMeta& meta) override {
-    return t_.BeginPut(key, meta);
+  Result<std::unique_ptr<ObjectWriter>> BeginPut(const std::string& key, const ObjectMeta& meta,
+                                                 IfExists if_exists = IfExists::kReplace) override {
+    return t_.BeginPut(key, meta, if_exists);
+  }
+  Result<ObjectInfo> Copy(const std::string& from, const std::string& to, const ObjectMeta& meta) override {
+    return t_.Copy(from, to, meta);
   }
   Result<ObjectInfo> Head(const std::string& key) override { return t_.Head(key); }
   Result<std::unique_ptr<ObjectReader>> Get(const std::string& key, std::optional<ByteRange> range) override {
