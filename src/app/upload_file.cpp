@@ -106,9 +106,13 @@ Result<UploadOutcome> UploadSession::Finish() {
   auto info = writer_->Commit();
   if (!info.ok()) {
     writer_->Abort();
-    if (info.status().code() == "object_exists")
+    if (info.status().code() != "object_exists") return info.status();
+    // The key is taken: by another file, or by this very upload when a
+    // retried request's first try had landed after all.
+    auto there = app_.objects.Head(rec_.object_key);
+    auto id = there.ok() ? there->meta.find("arca-id") : ObjectMeta::const_iterator();
+    if (!there.ok() || id == there->meta.end() || id->second != rec_.id)
       return Conflict("name_taken", "a file named '" + rec_.name + "' is already in this folder");
-    return info.status();
   }
   Failpoint("after-object-put");
   Micros now = app_.clock.Now();

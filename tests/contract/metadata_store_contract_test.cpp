@@ -723,6 +723,38 @@ TEST_P(MetadataStoreContract, MarkMissingMovesOnlyReadyFiles) {
   EXPECT_EQ(store_->MarkMissing(NewId(), kT0 + 3).kind(), ErrorKind::kNotFound);
 }
 
+TEST_P(MetadataStoreContract, RenameMovesKeyNameAndFolderOnlyFromTheExpectedKey) {
+  FileRecord f = File("old name.txt", alice_), going = File("going.txt", alice_);
+  Insert({f, going});
+  auto renamed = store_->RenameFile(f.id, f.object_key, "users/alice/docs/ação.pdf", "ação.pdf", "docs", kT0 + 5);
+  ASSERT_TRUE(renamed.ok()) << renamed.status().message();
+  EXPECT_EQ(renamed->object_key, "users/alice/docs/ação.pdf");
+  EXPECT_EQ(renamed->name, "ação.pdf");
+  EXPECT_EQ(renamed->folder, "docs");
+  EXPECT_EQ(renamed->updated_at, kT0 + 5);
+  EXPECT_EQ(renamed->size, f.size);
+  // Searches see the new name: by extension and by words.
+  ListQuery by_type;
+  by_type.type = TypeFilter{"pdf", "", ""};
+  auto pdfs = List(by_type);
+  ASSERT_EQ(pdfs.size(), 1u);
+  EXPECT_EQ(pdfs[0].id, f.id);
+  ListQuery by_word;
+  by_word.q = "ação";
+  auto found = List(by_word);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].id, f.id);
+  // A second rename from the old key finds the row moved on: nothing changes.
+  EXPECT_EQ(store_->RenameFile(f.id, f.object_key, "users/alice/x", "x", "", kT0 + 6).status().kind(),
+            ErrorKind::kNotFound);
+  EXPECT_EQ(store_->GetFile(f.id)->name, "ação.pdf");
+  // A file on its way out is not renamed.
+  ASSERT_TRUE(store_->MarkDeleting(going.id, kT0 + 1).ok());
+  EXPECT_EQ(store_->RenameFile(going.id, going.object_key, "users/alice/y", "y", "", kT0 + 6).status().kind(),
+            ErrorKind::kNotFound);
+  EXPECT_EQ(store_->RenameFile(NewId(), "k", "users/alice/z", "z", "", kT0 + 6).status().kind(), ErrorKind::kNotFound);
+}
+
 TEST_P(MetadataStoreContract, DeletedFileIsTombstonedAndOthersAreNot) {
   FileRecord f = File("a.txt", alice_);
   Insert({f});

@@ -3,6 +3,7 @@
 // joins by adding one line to kFactories at the bottom.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <thread>
 
@@ -411,6 +412,108 @@ TEST_P(ObjectStoreContract, UnfinishedUploadIsListedAndAbortingItLeavesNothing) 
   EXPECT_FALSE((*w)->Commit().ok());
   EXPECT_EQ(store_->Head(key).status().kind(), ErrorKind::kNotFound);
   ExpectNoPartialUploads();
+}
+
+// --- create-only writes and copies (the named key layout) -------------------
+
+TEST_P(ObjectStoreContract, CreateOnlyPutKeepsTheObjectAlreadyThere) {
+  const std::string key = Key();
+  ASSERT_TRUE(Put(key, "first", {{"arca-id", "1"}}).ok());
+  auto w = store_->BeginPut(key, {{"arca-id", "2"}}, IfExists::kFail);
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->Write("second").ok());
+  auto c = (*w)->Commit();
+  EXPECT_EQ(c.status().kind(), ErrorKind::kConflict);
+  EXPECT_EQ(c.status().code(), "object_exists");
+  EXPECT_EQ(*GetAll(key), "first");
+  EXPECT_EQ(store_->Head(key)->meta["arca-id"], "1");
+  // The same refusal for an object big enough to go up in parts.
+  auto big = store_->BeginSizedPut(key, {{"arca-id", "3"}}, 20u << 20, IfExists::kFail);
+  ASSERT_TRUE(big.ok());
+  ASSERT_TRUE((*big)->Write(Pattern(20u << 20)).ok());
+  EXPECT_EQ((*big)->Commit().status().code(), "object_exists");
+  EXPECT_EQ(*GetAll(key), "first");
+  ExpectNoPartialUploads();
+  // A free key takes a create-only put like any other.
+  const std::string fresh = Key();
+  auto f = store_->BeginPut(fresh, {}, IfExists::kFail);
+  ASSERT_TRUE(f.ok());
+  ASSERT_TRUE((*f)->Write("new").ok());
+  ASSERT_TRUE((*f)->Commit().ok());
+  EXPECT_EQ(*GetAll(fresh), "new");
+}
+
+TEST_P(ObjectStoreContract, OfTwoCreateOnlyPutsToOneKeyExactlyOneWins) {
+  const std::string key = Key();
+  auto w1 = store_->BeginPut(key, {{"arca-id", "1"}}, IfExists::kFail);
+  auto w2 = store_->BeginPut(key, {{"arca-id", "2"}}, IfExists::kFail);
+  ASSERT_TRUE(w1.ok() && w2.ok());
+  ASSERT_TRUE((*w1)->Write("one").ok());
+  ASSERT_TRUE((*w2)->Write("two").ok());
+  Result<ObjectInfo> c1 = Internal("x", "x"), c2 = Internal("x", "x");
+  std::thread t1([&] { c1 = (*w1)->Commit(); });
+  std::thread t2([&] { c2 = (*w2)->Commit(); });
+  t1.join();
+  t2.join();
+  ASSERT_NE(c1.ok(), c2.ok()) << c1.status().message() << " / " << c2.status().message();
+  EXPECT_EQ(*GetAll(key), c1.ok() ? "one" : "two");
+}
+
+TEST_P(ObjectStoreContract, CopyKeepsTheBytesAndTakesTheNewMetadata) {
+  const std::string from = Key(), to = "users/alice/relatório ação (1) 100%.pdf";
+  const std::string bytes = Pattern(300'001);
+  ASSERT_TRUE(Put(from, bytes, {{"arca-id", "f1"}, {"arca-name", "old"}}).ok());
+  auto copied = store_->Copy(from, to, {{"arca-id", "f1"}, {"arca-name", "new"}});
+  ASSERT_TRUE(copied.ok()) << copied.status().message();
+  EXPECT_EQ(copied->size, 300'001);
+  EXPECT_EQ(*GetAll(to), bytes);
+  auto head = store_->Head(to);
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->meta["arca-name"], "new");
+  EXPECT_EQ(*GetAll(from), bytes);  // a copy, not a move
+  ExpectNoPartialUploads();
+}
+
+TEST_P(ObjectStoreContract, CopyNeverReplacesAndNeedsItsSource) {
+  const std::string from = Key(), to = Key();
+  ASSERT_TRUE(Put(from, "source", {{"arca-id", "a"}}).ok());
+  ASSERT_TRUE(Put(to, "taken", {{"arca-id", "b"}}).ok());
+  auto c = store_->Copy(from, to, {{"arca-id", "a"}});
+  EXPECT_EQ(c.status().code(), "object_exists");
+  EXPECT_EQ(*GetAll(to), "taken");
+  EXPECT_EQ(store_->Head(to)->meta["arca-id"], "b");
+  EXPECT_EQ(store_->Copy(Key(), Key(), {}).status().kind(), ErrorKind::kNotFound);
+  ExpectNoPartialUploads();
+}
+
+TEST_P(ObjectStoreContract, EmptyObjectsCopyToo) {
+  const std::string from = Key(), to = Key();
+  ASSERT_TRUE(Put(from, "").ok());
+  auto c = store_->Copy(from, to, {{"arca-id", "e"}});
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(*GetAll(to), "");
+}
+
+TEST_P(ObjectStoreContract, NamedKeysWithUsersWordsRoundTripAndListInByteOrder) {
+  // What the named layout makes of users' names: UTF-8, spaces, brackets, escapes.
+  const std::vector<std::string> keys{"users/alice/ação.txt", "users/alice/a b (2).txt", "users/alice/docs/%2Ehidden",
+                                      "users/alice/docs/2026/relatório.pdf", "users/alice/Zeta", "users/alice/a-b"};
+  for (auto& k : keys) ASSERT_TRUE(Put(k, k).ok()) << k;
+  for (auto& k : keys) EXPECT_EQ(*GetAll(k), k) << k;
+  std::vector<std::string> listed;
+  std::optional<std::string> next;
+  for (int guard = 0; guard < 10; ++guard) {
+    auto page = store_->List("users/alice/", next, 4);
+    ASSERT_TRUE(page.ok()) << page.status().message();
+    for (auto& o : page->items) listed.push_back(o.key);
+    next = page->next;
+    if (!next) break;
+  }
+  std::vector<std::string> sorted = keys;
+  std::sort(sorted.begin(), sorted.end());  // byte order, as S3 lists
+  EXPECT_EQ(listed, sorted);
+  for (auto& k : keys) ASSERT_TRUE(store_->Delete(k).ok());
+  EXPECT_EQ(store_->Head(keys[0]).status().kind(), ErrorKind::kNotFound);
 }
 
 // --- adapters ------------------------------------------------------------------

@@ -60,6 +60,23 @@ TEST_F(S3Copy, CopyOfAMissingObjectIsNotFound) {
   EXPECT_EQ(client_->CopyObject("files/none", "files/other").kind(), ErrorKind::kNotFound);
 }
 
+TEST_F(S3Copy, ACreateOnlyCopyGoesPartByPartAndNeverReplaces) {
+  const std::string body = Bytes(11 * 1024 * 1024 + 3), from = "files/" + NewId();
+  const std::string to = "users/alice/relatório final.bin";
+  ASSERT_TRUE(client_->PutObject(from, body, {{"arca-id", "big"}, {"arca-name", "old"}}).ok());
+  // 5 MiB ranges: three UploadPartCopy calls, as a >5 GiB object takes in 1 GiB ones.
+  ASSERT_TRUE(client_->CopyObjectIfAbsent(from, to, {{"arca-id", "big"}, {"arca-name", "new"}}, 5 << 20).ok());
+  auto head = client_->HeadObject(to);
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(head->meta["arca-name"], "new");
+  EXPECT_EQ(*client_->GetObjectRange(to, 0, static_cast<std::int64_t>(body.size())), body);
+  // Again onto the now-taken key: refused by the store, and no upload is left open.
+  auto again = client_->CopyObjectIfAbsent(from, to, {{"arca-id", "other"}}, 5 << 20);
+  EXPECT_EQ(again.code(), "object_exists");
+  EXPECT_EQ(client_->HeadObject(to)->meta["arca-id"], "big");
+  EXPECT_EQ(*client_->CountMultipartUploads(""), 0);
+}
+
 TEST_F(S3Copy, ListingWalksEveryPageOfAPrefixAndNothingElse) {
   for (int i = 0; i < 7; ++i) ASSERT_TRUE(client_->PutObject("images/" + std::to_string(i), "x", {}).ok());
   ASSERT_TRUE(client_->PutObject("images2/0", "x", {}).ok());

@@ -299,3 +299,29 @@ TEST(CoreEvents, DeadLetterTopicIsTheTopicPlusDlq) {
 
 }  // namespace
 }  // namespace arca
+
+namespace arca {
+namespace {
+
+TEST(RenameEvents, RoundTripKeepsEveryField) {
+  RenameRequested e{{"ev-1", "file.rename_requested", kEventVersion, "f-1", 1'780'000'000'000'000, "req"},
+                    "u-1", "bucket", "users/alice/a.txt", "users/alice/docs/ação.txt", "ação.txt", "docs"};
+  auto back = ParseRenameRequested(ToJson(e));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->header.file_id, "f-1");
+  EXPECT_EQ(back->old_key, e.old_key);
+  EXPECT_EQ(back->new_key, e.new_key);
+  EXPECT_EQ(back->name, "ação.txt");
+  EXPECT_EQ(back->folder, "docs");
+  EXPECT_EQ(back->user_id, "u-1");
+  // Another event's type, or a missing key, is poison.
+  EXPECT_EQ(ParseRenameRequested(R"({"event_id":"e","type":"file.uploaded","version":1,"file_id":"f","occurred_at":"2026-01-01T00:00:00Z"})")
+                .status().code(),
+            "poison_message");
+  EXPECT_EQ(ParseRenameRequested(R"({"event_id":"e","type":"file.rename_requested","version":1,"file_id":"f","occurred_at":"2026-01-01T00:00:00Z","user_id":"u","old_key":"a","name":"n"})")
+                .status().code(),
+            "poison_message");
+}
+
+}  // namespace
+}  // namespace arca

@@ -123,7 +123,10 @@ class FileWriter : public ObjectWriter {
     if (::fsync(fd_) != 0) return IoError("fsync", errno);
     ::close(fd_);
     fd_ = -1;
-    ARCA_RETURN_IF_ERROR(PublishFile(tmp_, dest_, meta_, if_exists_, lock_));
+    if (Status st = PublishFile(tmp_, dest_, meta_, if_exists_, lock_); !st.ok()) {
+      Abort();  // nothing staged is left behind
+      return st;
+    }
     committed_ = true;
     return ObjectInfo{key_, size_, std::to_string(size_), meta_};
   }

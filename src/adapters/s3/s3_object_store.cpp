@@ -38,13 +38,9 @@ class S3Writer : public ObjectWriter {
 
   Result<ObjectInfo> Commit() override {
     if (done_) return Internal("storage_closed", "commit of a closed object");
-    if (upload_id_.empty()) {
-      // Fits in one part: one request, no multipart bookkeeping.
-      ARCA_RETURN_IF_ERROR(c_.PutObject(key_, part_, meta_, if_absent_));
-    } else {
-      if (!part_.empty()) ARCA_RETURN_IF_ERROR(FlushPart());
-      ARCA_RETURN_IF_ERROR(WaitForInFlight());
-      ARCA_RETURN_IF_ERROR(c_.CompleteMultipartUpload(key_, upload_id_, etags_, if_absent_));
+    if (Status st = Finish(); !st.ok()) {
+      Abort();  // no parts are left behind (a create-only write that lost, a store error)
+      return st;
     }
     done_ = true;
     committed_ = true;
@@ -64,6 +60,14 @@ class S3Writer : public ObjectWriter {
   }
 
  private:
+  Status Finish() {
+    // Fits in one part: one request, no multipart bookkeeping.
+    if (upload_id_.empty()) return c_.PutObject(key_, part_, meta_, if_absent_);
+    if (!part_.empty()) ARCA_RETURN_IF_ERROR(FlushPart());
+    ARCA_RETURN_IF_ERROR(WaitForInFlight());
+    return c_.CompleteMultipartUpload(key_, upload_id_, etags_, if_absent_);
+  }
+
   // Sends the full part in the background and goes back to receiving: the
   // client's bytes and the store's upload overlap, with at most two parts in
   // memory (the one being sent, the one being filled).
