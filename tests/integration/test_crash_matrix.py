@@ -24,6 +24,9 @@ POINTS = {
     "after-row-insert": "upload",
     "after-mark-deleting": "delete",
     "after-object-delete-before-row-delete": "delete",
+    # The renamer (named key layout): copy, row, then old object.
+    "after-copy-before-row-update": "rename",
+    "after-row-update-before-delete": "rename",
 }
 
 
@@ -58,23 +61,31 @@ def crash_lines(server):
 @pytest.mark.parametrize("point", list(POINTS))
 def test_a_crash_at_each_failpoint_is_repaired_and_the_mirror_holds(arca, point):
     # A message the dead process held comes back after 3 s instead of 60 (embedded queue).
-    env = arca.base_env(ARCA_QUEUE_LEASE="3s")
+    op = POINTS[point]
+    layout = "named" if op == "rename" else "opaque"
+    env = arca.base_env(ARCA_QUEUE_LEASE="3s", ARCA_KEY_LAYOUT=layout)
     dep = arca.deployment("crash-" + point, users=(("alice", False),), env=env)
     server = dep.server
     kept = dep.upload("alice", "kept.txt", b"kept before the crash")["id"]
-    victim = dep.upload("alice", "doomed.txt", b"to be deleted")["id"] if POINTS[point] == "delete" else None
+    victim = dep.upload("alice", "doomed.txt", b"to be deleted")["id"] if op == "delete" else None
+    moved = dep.upload("alice", "before.txt", b"renamed at the crash")["id"] if op == "rename" else None
 
     server.restart(env={**env, "ARCA_FAILPOINT": point})
     token = dep.token("alice")
     accepted = None
     try:
-        if POINTS[point] == "upload":
+        if op == "upload":
             r = h.http_request("127.0.0.1", server.port, "POST", "/api/files", body=b"written at the crash",
                                headers={"X-File-Name": "crash.txt"}, token=token, timeout=20)
             if r.status == 202:
                 accepted = r.json()["id"]
-        else:
+        elif op == "delete":
             r = h.http_request("127.0.0.1", server.port, "DELETE", f"/api/files/{victim}", token=token, timeout=20)
+            assert r.status == 202 or died(server), r
+        else:
+            r = h.http_request("127.0.0.1", server.port, "PATCH", f"/api/files/{moved}",
+                               body=json.dumps({"name": "after.txt"}).encode(),
+                               headers={"Content-Type": "application/json"}, token=token, timeout=20)
             assert r.status == 202 or died(server), r
     except (ConnectionError, OSError) as e:  # the server died before answering: nothing was accepted
         print(f"no answer: {e!r}")
@@ -89,6 +100,11 @@ def test_a_crash_at_each_failpoint_is_repaired_and_the_mirror_holds(arca, point)
     # Redelivery runs first; one fixing pass repairs what it cannot.
     if accepted:
         dep.wait_for_file("alice", accepted, timeout=30)
+    if moved:  # the redelivered rename finishes
+        deadline = time.monotonic() + 30
+        while dep.call("GET", f"/api/files/{moved}", "alice").json()["name"] != "after.txt":
+            assert time.monotonic() < deadline, "the rename was not finished after the crash"
+            time.sleep(0.1)
     time.sleep(1.0)
     reconcile(server, "--fix")
     summary = differences(server)
@@ -102,6 +118,10 @@ def test_a_crash_at_each_failpoint_is_repaired_and_the_mirror_holds(arca, point)
     assert kept in files, "a file from before the crash was lost"
     if accepted:
         assert files[accepted]["state"] == "ready" and files[accepted]["size"] == len(b"written at the crash")
+    if moved:
+        link = dep.call("GET", f"/api/files/{moved}/download", "alice").json()["url"]
+        assert h.fetch_url(link).body == b"renamed at the crash"
+        assert files[moved]["name"] == "after.txt"
     if victim:
         assert victim not in files, "a deleted file came back"
         assert dep.call("GET", f"/api/files/{victim}", "alice").status == 404

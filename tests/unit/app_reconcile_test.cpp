@@ -191,5 +191,78 @@ TEST_F(ReconcileTest, JsonSummaryCarriesTheCounts) {
   EXPECT_NE(json.find("\"orphans\":1"), std::string::npos) << json;
 }
 
+// --- the named layout -----------------------------------------------------------
+
+class NamedReconcileTest : public ReconcileTest {
+ protected:
+  void SetUp() override {
+    ReconcileTest::SetUp();
+    f_.app.settings.key_layout = KeyLayout::kNamed;
+  }
+  FileRecord NamedStored(const std::string& key) {
+    FileRecord r;
+    r.id = NewId();
+    r.name = key.substr(key.rfind('/') + 1);
+    r.owner_id = alice_.id;
+    r.size = 5;
+    r.content_type = r.declared_content_type = "text/plain";
+    r.sha256 = std::string(64, 'a');
+    r.bucket = "fake-bucket";
+    r.object_key = key;
+    r.created_at = r.updated_at = old_;
+    EXPECT_TRUE(f_.meta.InsertFiles({r}).ok());
+    f_.objects.Put(key, "bytes", {{"arca-id", r.id}}, old_);
+    return r;
+  }
+};
+
+TEST_F(NamedReconcileTest, ComparesNamedKeysAndLeavesOpaqueOnesAlone) {
+  NamedStored("users/alice/a.txt");
+  NamedStored("users/alice/docs/b.txt");
+  Stored("opaque.txt");  // files/<id>: another layout's key, not compared
+  auto r = Run(true);
+  EXPECT_EQ(r.objects, 2);
+  EXPECT_EQ(r.rows, 2);
+  EXPECT_EQ(r.differences(), 0);
+}
+
+TEST_F(NamedReconcileTest, ARenamesLeftoverCopyIsRemoved) {
+  // The row moved to b.txt; the crash kept the old object at a.txt.
+  FileRecord f = NamedStored("users/alice/b.txt");
+  f_.objects.Put("users/alice/a.txt", "bytes", {{"arca-id", f.id}}, old_);
+  auto r = Run(true);
+  EXPECT_EQ(r.orphans, 1);
+  EXPECT_EQ(r.orphans_deleted, 1);
+  EXPECT_EQ(r.adopted, 0);
+  EXPECT_FALSE(f_.objects.Has("users/alice/a.txt"));
+  EXPECT_TRUE(f_.objects.Has("users/alice/b.txt"));
+  EXPECT_EQ(Run(false).differences(), 0);
+}
+
+TEST_F(NamedReconcileTest, TheOnlyCopyOfAFileIsNeverRemoved) {
+  // The row points at a key whose object is gone; the bytes live on elsewhere.
+  FileRecord f = NamedStored("users/alice/b.txt");
+  ASSERT_TRUE(f_.objects.Delete("users/alice/b.txt").ok());
+  f_.objects.Put("users/alice/a.txt", "bytes", {{"arca-id", f.id}}, old_);
+  auto r = Run(true);
+  EXPECT_TRUE(f_.objects.Has("users/alice/a.txt"));
+  EXPECT_EQ(r.orphans_deleted, 0);
+  EXPECT_EQ(r.orphans_left, 1);
+}
+
+TEST_F(NamedReconcileTest, ANamedOrphanIsAdoptedUnderItsOwnKey) {
+  const std::string id = NewId();
+  f_.objects.Put("users/alice/docs/lost ação.txt", "orphan bytes",
+                 {{"arca-id", id}, {"arca-owner", alice_.id}, {"arca-name", PercentEncode("lost ação.txt")},
+                  {"arca-folder", "docs"}, {"arca-project", ""}},
+                 old_);
+  auto r = Run(true);
+  EXPECT_EQ(r.adopted, 1);
+  auto row = f_.meta.GetFile(id);
+  ASSERT_TRUE(row.ok());
+  EXPECT_EQ(row->object_key, "users/alice/docs/lost ação.txt");
+  EXPECT_EQ(row->name, "lost ação.txt");
+}
+
 }  // namespace
 }  // namespace arca
