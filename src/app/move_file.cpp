@@ -47,8 +47,14 @@ Status MoveOnce(App& app, const RenameRequested& e) {
   if (from != e.new_key) {
     auto copied = app.objects.Copy(from, e.new_key, MetaAfterRename(*row, e));
     if (!copied.ok()) {
-      if (copied.status().kind() == ErrorKind::kNotFound)
+      if (copied.status().kind() == ErrorKind::kNotFound) {
+        // Deleted (or renamed) meanwhile: look again. A row that still
+        // points at the missing object cannot be renamed.
+        auto again = app.meta.GetFile(id);
+        if (!again.ok() || again->state == FileState::kDeleting || again->object_key != from)
+          return Aborted("row_changed", "the file changed meanwhile");
         return InvalidArgument("object_missing", "the file's object " + from + " is missing; nothing to rename");
+      }
       if (copied.status().code() != "object_exists") return copied.status();
       // Ours from an earlier try that was cut short, or another file's.
       auto owner = FileIdAt(app, e.new_key);

@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
 
   auto* worker = app.add_subcommand("worker", "Run background consumers");
   std::string roles;
-  worker->add_option("--roles", roles, "comma-separated roles: metadata,delete,reconcile (default: metadata,delete)");
+  worker->add_option("--roles", roles, "comma-separated roles: metadata,delete,rename,reconcile (default: metadata,delete,rename)");
 
   auto* reconcile = app.add_subcommand("reconcile", "Compare the bucket with the database; --fix repairs");
   ReconcileFlags rflags;

@@ -86,7 +86,9 @@ Result<std::unique_ptr<EventBus>> OpenKafka(const Settings& s) {
   o.publish_timeout = s.kafka_publish_timeout;
   // The groups of the worker roles (workers/*.cpp), so /metrics shows their
   // lag even from an API node that runs no consumer.
-  o.role_groups = {{s.topics.uploaded, "metadata"}, {s.topics.delete_requested, "delete"}};
+  o.role_groups = {{s.topics.uploaded, "metadata"},
+                   {s.topics.delete_requested, "delete"},
+                   {s.topics.rename_requested, "rename"}};
   o.log = [](bool warning, const std::string& what, const std::string& detail) {
     if (warning) log::Warn("kafka", {{"what", what}, {"detail", detail}});
     else log::Info("kafka", {{"what", what}, {"detail", detail}});

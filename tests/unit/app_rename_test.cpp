@@ -183,6 +183,26 @@ TEST_F(RenameTest, AFileDeletedBeforeTheRenamerRanLeavesNoCopy) {
   EXPECT_EQ(f_.meta.GetFile(r.id)->object_key, "users/alice/a.txt");  // the deleter's to remove
 }
 
+TEST_F(RenameTest, AFileDeletedDuringTheCopyIsNotARenameFailure) {
+  FileRecord r = Stored("a.txt");
+  ASSERT_TRUE(UpdateFile(f_.app, Alice(), r.id, Named("b.txt"), "r").ok());
+  // The deleter finished first: object and row are gone.
+  ASSERT_TRUE(f_.objects.Delete(r.object_key).ok());
+  ASSERT_TRUE(f_.meta.DeleteFile(r.id).ok());
+  EXPECT_TRUE(MoveFile(f_.app, OnlyRenameEvent()).ok());
+  EXPECT_FALSE(f_.objects.Has("users/alice/b.txt"));
+}
+
+TEST_F(RenameTest, ARowWhoseObjectIsGoneCannotBeRenamed) {
+  FileRecord r = Stored("a.txt");
+  ASSERT_TRUE(UpdateFile(f_.app, Alice(), r.id, Named("b.txt"), "r").ok());
+  ASSERT_TRUE(f_.objects.Delete(r.object_key).ok());
+  Status st = MoveFile(f_.app, OnlyRenameEvent());
+  EXPECT_EQ(st.kind(), ErrorKind::kInvalidArgument);  // no retry can help: to the dead letters
+  EXPECT_EQ(st.code(), "object_missing");
+  EXPECT_EQ(f_.meta.GetFile(r.id)->name, "a.txt");
+}
+
 TEST_F(RenameTest, TheDeleterRemovesTheObjectWhereARenameMovedIt) {
   FileRecord r = Stored("a.txt");
   auto marked = f_.meta.MarkDeleting(r.id, f_.clock.Now());
