@@ -12,7 +12,11 @@ The objects are written straight into versitygw's posix directory (the
 bucket is a directory, an object a file): filling a bucket through the API
 would take longer than the measurement. Listing goes through the S3 API.
 
-  python3 bench/reconcile.py [--objects 1000000] [--differences 1000] [--bin build/arca]
+With `--layout named` the keys are those of ARCA_KEY_LAYOUT=named,
+users/bench/<folder>/<name>, 1,000 files a folder; the default is the opaque
+layout's one flat files/ prefix.
+
+  python3 bench/reconcile.py [--objects 1000000] [--differences 1000] [--layout opaque|named] [--bin build/arca]
 """
 import argparse
 import datetime
@@ -60,12 +64,18 @@ def signed_get(conn, host, bucket, query, access, secret, region="us-east-1"):
     return body.decode()
 
 
-def walk(endpoint, bucket, access, secret):
+def object_key(layout, i):
+    if layout == "named":
+        return f"users/bench/f{i // 1000:04d}/{object_id(i)}"
+    return f"files/{object_id(i)}"
+
+
+def walk(endpoint, bucket, access, secret, prefix):
     u = urllib.parse.urlsplit(endpoint)
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=600)
     n, token = 0, None
     while True:
-        q = {"list-type": "2", "prefix": "files/", "max-keys": "1000"}
+        q = {"list-type": "2", "prefix": prefix, "max-keys": "1000"}
         if token:
             q["continuation-token"] = token
         text = signed_get(conn, u.netloc, bucket, q, access, secret)
@@ -81,6 +91,7 @@ def main():
     ap.add_argument("--objects", type=int, default=1_000_000)
     ap.add_argument("--differences", type=int, default=1000)
     ap.add_argument("--bin", default=os.path.join(ROOT, "build", "arca"))
+    ap.add_argument("--layout", choices=("opaque", "named"), default="opaque")
     args = ap.parse_args()
     n, d = args.objects, args.differences
     orphans, missing, mismatched = d * 4 // 10, d * 4 // 10, d - 2 * (d * 4 // 10)
@@ -95,24 +106,32 @@ def main():
     url = base.rsplit("/", 1)[0] + "/" + db
     storage = f"s3://{bucket}?" + os.environ["ARCA_STORAGE_URL"].split("?", 1)[1]
     env = dict(os.environ, ARCA_DATABASE_URL=url, ARCA_STORAGE_URL=storage, ARCA_DATA_DIR=f"/tmp/{db}",
-               ARCA_JWT_SECRET="bench-secret-0123456789abcdef0123456789", ARCA_LOG_LEVEL="warn")
+               ARCA_JWT_SECRET="bench-secret-0123456789abcdef0123456789", ARCA_LOG_LEVEL="warn",
+               ARCA_KEY_LAYOUT=args.layout)
+    prefix = "users/" if args.layout == "named" else "files/"
     bucket_dir = os.path.join(state, "s3", "data", bucket)
     try:
         sh([args.bin, "user", "add", "bench", "--password-stdin"], input="bench-password\n", env=env)  # migrates, makes the bucket
         owner = psql(url, "SELECT id FROM users WHERE username = 'bench'").strip()
         t = time.time()
         # Objects 0..n-1, minus the first `missing` (rows without objects); then `orphans` objects with no rows.
-        os.makedirs(os.path.join(bucket_dir, "files"), exist_ok=True)
         body = b"0123456789abcdef"
+        made = None
         for i in list(range(missing, n)) + list(range(n, n + orphans)):
-            with open(os.path.join(bucket_dir, "files", object_id(i)), "wb") as f:
+            path = os.path.join(bucket_dir, object_key(args.layout, i))
+            if os.path.dirname(path) != made:
+                made = os.path.dirname(path)
+                os.makedirs(made, exist_ok=True)
+            with open(path, "wb") as f:
                 f.write(body)
         # Rows 0..n-1; the last `mismatched` ones say 17 bytes instead of 16.
         psql(url, f"""
 INSERT INTO files (id, name, extension, folder, project, owner_id, size, content_type, declared_content_type,
                    sha256, description, tags, status, state, bucket, object_key, created_at, updated_at)
 SELECT id::uuid, 'file ' || g || '.txt', 'txt', '', '', '{owner}', CASE WHEN g >= {n - mismatched} THEN 17 ELSE 16 END,
-       'text/plain', 'text/plain', repeat('a', 64), '', '{{}}', 'pending', 'ready', '{bucket}', 'files/' || id,
+       'text/plain', 'text/plain', repeat('a', 64), '', '{{}}', 'pending', 'ready', '{bucket}',
+       CASE WHEN '{args.layout}' = 'named' THEN 'users/bench/f' || lpad((g / 1000)::text, 4, '0') || '/' || id
+            ELSE 'files/' || id END,
        now() - interval '1 day', now() - interval '1 day'
 FROM generate_series(0, {n - 1}) g,
      LATERAL (SELECT '00000000-0000-7000-8000-' || lpad(g::text, 12, '0') AS id) x;""")
@@ -131,12 +150,13 @@ FROM generate_series(0, {n - 1}) g,
 
         t = time.time()
         listed = walk(re.search(r"endpoint=([^&]+)", storage).group(1), bucket, os.environ["ARCA_S3_ACCESS_KEY"],
-                      os.environ["ARCA_S3_SECRET_KEY"])
+                      os.environ["ARCA_S3_SECRET_KEY"], prefix)
         walk_s = time.time() - t
 
         want = {"orphans": orphans, "missing": missing, "size_mismatches": mismatched, "stuck": 0,
                 "abandoned_uploads": 0}
-        print(f"\narca reconcile: {arca_s:.1f} s, peak RSS {peak_kib / 1024:.1f} MiB (target < 100 MiB, flat)")
+        print(f"\nlayout {args.layout}, {n} rows")
+        print(f"arca reconcile: {arca_s:.1f} s, peak RSS {peak_kib / 1024:.1f} MiB (target < 100 MiB, flat)")
         print(f"   scanned {found['scanned']['objects']} objects and {found['scanned']['rows']} rows")
         print(f"   found {found['found']}")
         print(f"   planted {want}: {'every one found, none invented' if found['found'] == want else 'MISMATCH'}")
