@@ -96,7 +96,11 @@ Status UploadSession::Write(std::string_view bytes) {
   if (head_.size() < kSniffBytes) head_.append(bytes.substr(0, kSniffBytes - head_.size()));
   hash_.Update(bytes);
   Status st = writer_->Write(bytes);
-  if (!st.ok()) Abort();
+  if (!st.ok()) {
+    Abort();
+    // A store that checks the key before the body (a streamed PutObject) refuses early.
+    if (st.code() == "object_exists") return NameTaken();
+  }
   return st;
 }
 
@@ -111,8 +115,7 @@ Result<UploadOutcome> UploadSession::Finish() {
     // retried request's first try had landed after all.
     auto there = app_.objects.Head(rec_.object_key);
     auto id = there.ok() ? there->meta.find("arca-id") : ObjectMeta::const_iterator();
-    if (!there.ok() || id == there->meta.end() || id->second != rec_.id)
-      return Conflict("name_taken", "a file named '" + rec_.name + "' is already in this folder");
+    if (!there.ok() || id == there->meta.end() || id->second != rec_.id) return NameTaken();
   }
   Failpoint("after-object-put");
   Micros now = app_.clock.Now();
@@ -143,6 +146,10 @@ Result<UploadOutcome> UploadSession::Finish() {
   FileRecord pending = rec_;
   pending.state = FileState::kPending;
   return UploadOutcome{pending, true};
+}
+
+Status UploadSession::NameTaken() const {
+  return Conflict("name_taken", "a file named '" + rec_.name + "' is already in this folder");
 }
 
 void UploadSession::Abort() {

@@ -40,6 +40,7 @@ class UploadSession {
 
  private:
   UploadSession(App& app, FileRecord rec, std::unique_ptr<ObjectWriter> w, std::string request_id);
+  Status NameTaken() const;
 
   App& app_;
   FileRecord rec_;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,6 +36,17 @@ struct HttpResponse {
   std::string Header(std::string_view name) const;  // case-insensitive; "" when absent
 };
 
+// One request whose body goes out as it is produced: Open connects and
+// sends the head (which must carry the Content-Length), Write sends body
+// bytes, Finish reads the answer. Destroying it before Finish drops the
+// connection, so the server sees an incomplete body. One thread at a time.
+class HttpExchange {
+ public:
+  virtual ~HttpExchange() = default;
+  virtual Status Write(std::string_view bytes) = 0;
+  virtual Result<HttpResponse> Finish(size_t max_body) = 0;
+};
+
 class HttpClient {
  public:
   HttpClient(Endpoint endpoint, std::chrono::seconds timeout, bool verify_tls = true)
@@ -45,6 +57,9 @@ class HttpClient {
   // the caller decides whether to retry. Response bodies over `max_body`
   // are an error. Thread-safe: each call has its own connection.
   Result<HttpResponse> Send(const HttpRequest& req, size_t max_body = 1 << 20) const;
+  // `req.body` is ignored; the caller writes it. Same errors as Send.
+  Result<std::unique_ptr<HttpExchange>> Open(const HttpRequest& req) const;
+
  private:
   Endpoint ep_;
   std::chrono::seconds timeout_;

@@ -1,5 +1,7 @@
 #include "adapters/s3/s3_client.hpp"
 
+#include <zlib.h>
+
 #include <pugixml.hpp>
 #include <random>
 #include <thread>
@@ -144,12 +146,27 @@ std::string S3Client::PathFor(const std::string& key) const {
   return path;
 }
 
-Result<HttpResponse> S3Client::Send(const Call& call) {
-  static thread_local std::mt19937 rng{std::random_device{}()};
+std::pair<std::string, HeaderList> S3Client::Signed(const Call& call, const std::string& payload_hash) const {
   const std::string path = PathFor(call.key);
   std::string target = EncodePath(path);
   const std::string query = QueryString(call.query);
   if (!query.empty()) target += "?" + query;
+  Request req{call.method, path, call.query, call.headers, payload_hash};
+  req.headers.emplace_back("host", http_.endpoint().HostHeader());
+  SignParams sp;
+  sp.region = cfg_.region;
+  sp.now = NowMicros();
+  sp.sign_body = true;
+  HeaderList headers = call.headers;
+  for (auto& h : SignHeaders(req, cfg_.credentials, sp)) headers.push_back(h);
+  return {std::move(target), std::move(headers)};
+}
+
+Result<HttpResponse> S3Client::Send(const Call& call) {
+  static thread_local std::mt19937 rng{std::random_device{}()};
+  // Part bodies are not hashed a second time: TLS (or the loopback) protects
+  // them in transit, and Arca keeps its own SHA-256 of every file.
+  const std::string payload_hash = call.body.empty() ? std::string(kEmptySha256) : "UNSIGNED-PAYLOAD";
   Status last = Unavailable("storage_unreachable", "no attempt made");
   for (int attempt = 0; attempt < cfg_.max_attempts; ++attempt) {
     if (attempt > 0) {
@@ -157,28 +174,126 @@ Result<HttpResponse> S3Client::Send(const Call& call) {
       int cap = std::min(100 << attempt, 5000);
       std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(cap / 2, cap)(rng)));
     }
-    Request req{call.method, path, call.query, call.headers, ""};
-    req.headers.emplace_back("host", http_.endpoint().HostHeader());
-    // Part bodies are not hashed a second time: TLS (or the loopback) protects
-    // them in transit, and Arca keeps its own SHA-256 of every file.
-    req.payload_sha256 = call.body.empty() ? std::string(kEmptySha256) : "UNSIGNED-PAYLOAD";
-    SignParams sp;
-    sp.region = cfg_.region;
-    sp.now = NowMicros();
-    sp.sign_body = true;
-    HeaderList headers = call.headers;
-    for (auto& h : SignHeaders(req, cfg_.credentials, sp)) headers.push_back(h);
+    auto [target, headers] = Signed(call, payload_hash);  // signed anew: the date moves on
     auto res = http_.Send(HttpRequest{call.method, target, headers, call.body}, call.max_body);
     if (!res.ok()) {
       last = res.status();
       continue;  // dropped connection or timeout: try again
     }
     if (res->status >= 200 && res->status < 300) return res;
-    Status st = FromResponse(*res, call.method + " " + path);
+    Status st = FromResponse(*res, call.method + " " + PathFor(call.key));
     if (!st.retryable()) return st;
     last = st;
   }
   return last;
+}
+
+namespace {
+
+// aws-chunked framing of a body of known size in frames of `chunk` bytes,
+// ending with the zero frame and a CRC32 trailer.
+class ChunkedPut : public S3StreamingPut {
+ public:
+  ChunkedPut(std::unique_ptr<HttpExchange> x, std::string what, std::uint64_t size, size_t chunk)
+      : x_(std::move(x)), what_(std::move(what)), size_(size), chunk_(chunk) {
+    buf_.reserve(std::min<std::uint64_t>(chunk_, size_));
+  }
+
+  static std::uint64_t EncodedLength(std::uint64_t size, size_t chunk) {
+    auto frame = [](std::uint64_t n) { return Hex(n).size() + 2 + n + 2; };
+    std::uint64_t len = (size / chunk) * frame(chunk);
+    if (size % chunk) len += frame(size % chunk);
+    return len + 3 /* "0\r\n" */ + TrailerLine(0).size() + 2 /* the blank line */;
+  }
+
+  Status Write(std::string_view bytes) override {
+    if (!x_) return Internal("storage_closed", "write to a closed object");
+    if (written_ + bytes.size() > size_) return Fail(InvalidArgument("size_mismatch", "more bytes than the declared length"));
+    written_ += bytes.size();
+    crc_ = crc32_z(crc_, reinterpret_cast<const Bytef*>(bytes.data()), bytes.size());
+    while (!bytes.empty()) {
+      size_t take = std::min(bytes.size(), chunk_ - buf_.size());
+      buf_.append(bytes.substr(0, take));
+      bytes.remove_prefix(take);
+      if (buf_.size() == chunk_) ARCA_RETURN_IF_ERROR(SendFrame());
+    }
+    return Status::Ok();
+  }
+
+  Status Finish() override {
+    if (!x_) return Internal("storage_closed", "finish of a closed object");
+    if (written_ != size_) return Fail(InvalidArgument("size_mismatch", "fewer bytes than the declared length"));
+    if (!buf_.empty()) ARCA_RETURN_IF_ERROR(SendFrame());
+    ARCA_RETURN_IF_ERROR(Check(x_->Write("0\r\n" + TrailerLine(crc_) + "\r\n")));
+    auto res = x_->Finish(1 << 20);
+    x_.reset();
+    if (!res.ok()) return res.status();
+    if (res->status < 200 || res->status >= 300) return FromResponse(*res, what_);
+    return Status::Ok();
+  }
+
+ private:
+  static std::string Hex(std::uint64_t n) {
+    char b[24];
+    return std::string(b, static_cast<size_t>(std::snprintf(b, sizeof b, "%llx", static_cast<unsigned long long>(n))));
+  }
+  // "x-amz-checksum-crc32:<base64 of the big-endian CRC>\r\n"; always 31 bytes.
+  static std::string TrailerLine(unsigned long crc) {
+    const unsigned char be[4] = {static_cast<unsigned char>(crc >> 24), static_cast<unsigned char>(crc >> 16),
+                                 static_cast<unsigned char>(crc >> 8), static_cast<unsigned char>(crc)};
+    std::string b64 = Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(be), 4));
+    for (auto& c : b64) c = c == '-' ? '+' : c == '_' ? '/' : c;
+    while (b64.size() % 4) b64 += '=';
+    return "x-amz-checksum-crc32:" + b64 + "\r\n";
+  }
+  Status SendFrame() {
+    std::string head = Hex(buf_.size()) + "\r\n";
+    buf_ += "\r\n";
+    Status st = x_->Write(head);
+    if (st.ok()) st = x_->Write(buf_);
+    buf_.clear();
+    if (!st.ok()) {
+      // The store may have answered before reading the body (a taken key
+      // under If-None-Match, a denied request) and closed: that answer is
+      // the real error. The connection is gone, so this read returns at once.
+      auto early = x_->Finish(1 << 20);
+      if (early.ok() && (early->status < 200 || early->status >= 300)) st = FromResponse(*early, what_);
+    }
+    return Check(st);
+  }
+  Status Check(Status st) { return st.ok() ? st : Fail(std::move(st)); }
+  // Drops the connection: the store sees a body that never ended.
+  Status Fail(Status st) {
+    x_.reset();
+    return st;
+  }
+
+  std::unique_ptr<HttpExchange> x_;
+  std::string what_;
+  std::uint64_t size_;
+  size_t chunk_;
+  std::string buf_;
+  std::uint64_t written_ = 0;
+  unsigned long crc_ = crc32_z(0, nullptr, 0);
+};
+
+}  // namespace
+
+Result<std::unique_ptr<S3StreamingPut>> S3Client::BeginStreamingPut(const std::string& key, const ObjectMeta& meta,
+                                                                    std::uint64_t size, bool if_absent,
+                                                                    size_t chunk_bytes) {
+  if (size > (5ULL << 30)) return InvalidArgument("too_large_for_put", "a single PutObject takes at most 5 GiB");
+  Call c{"PUT", key, {}, MetaHeaders(meta), {}};
+  if (if_absent) c.headers.emplace_back("If-None-Match", "*");
+  c.headers.emplace_back("Content-Encoding", "aws-chunked");
+  c.headers.emplace_back("x-amz-decoded-content-length", std::to_string(size));
+  c.headers.emplace_back("x-amz-trailer", "x-amz-checksum-crc32");
+  c.headers.emplace_back("Content-Length", std::to_string(ChunkedPut::EncodedLength(size, chunk_bytes)));
+  auto [target, headers] = Signed(c, "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+  auto x = http_.Open(HttpRequest{"PUT", target, headers, {}});
+  if (!x.ok()) return x.status();
+  return std::unique_ptr<S3StreamingPut>(
+      new ChunkedPut(std::move(x).value(), "PUT " + PathFor(key), size, chunk_bytes));
 }
 
 Status S3Client::HeadBucket() {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 
 #include "adapters/s3/http_client.hpp"
@@ -44,6 +45,22 @@ struct ListPage {
   std::optional<std::string> next_token;
 };
 
+// A PutObject whose body streams as it arrives, for objects whose size is
+// known (up to S3's 5 GiB): one request, so the store writes the bytes once
+// (a multipart upload writes them twice on servers that assemble parts).
+// The body goes aws-chunked (STREAMING-UNSIGNED-PAYLOAD-TRAILER) with a
+// CRC32 trailer: a body cut off mid-way is an incomplete request the store
+// refuses, never a short object. Destroying it before Finish drops the
+// request. Not retried: the bytes are gone once sent.
+class S3StreamingPut {
+ public:
+  virtual ~S3StreamingPut() = default;
+  // More bytes than announced: kInvalidArgument "size_mismatch".
+  virtual Status Write(std::string_view bytes) = 0;
+  // Fewer bytes than announced: kInvalidArgument "size_mismatch" (nothing stored).
+  virtual Status Finish() = 0;
+};
+
 class S3Client {
  public:
   explicit S3Client(S3Config cfg);
@@ -59,6 +76,10 @@ class S3Client {
   Status CompleteMultipartUpload(const std::string& key, const std::string& upload_id,
                                  const std::vector<std::string>& etags, bool if_absent = false);
   Status AbortMultipartUpload(const std::string& key, const std::string& upload_id);
+  // `chunk_bytes`: the aws-chunked frame size (the one buffer it holds).
+  Result<std::unique_ptr<S3StreamingPut>> BeginStreamingPut(const std::string& key, const ObjectMeta& meta,
+                                                            std::uint64_t size, bool if_absent,
+                                                            size_t chunk_bytes = 1 << 20);
   Result<ObjectInfo> HeadObject(const std::string& key);
   // Reads [first, first+length) into memory; for bounded reads only.
   Result<std::string> GetObjectRange(const std::string& key, std::int64_t first, std::int64_t length);
@@ -93,6 +114,8 @@ class S3Client {
   // Signs and sends, retrying what may succeed later. Non-2xx answers
   // become a Status with the S3 error code in the message.
   Result<HttpResponse> Send(const Call& call);
+  // The target and signed headers of one request (Host is the client's).
+  std::pair<std::string, HeaderList> Signed(const Call& call, const std::string& payload_hash) const;
   Endpoint HostFor() const;
   std::string CopySource(const std::string& key) const;
   Status CopyByParts(const std::string& from_key, std::int64_t size, const std::string& to_key,

@@ -11,6 +11,7 @@ namespace {
 
 constexpr size_t kMinPart = 8u << 20;
 constexpr size_t kMaxParts = 9000;  // below S3's 10,000, with room to spare
+constexpr std::uint64_t kMaxSinglePut = 5ULL << 30;  // S3's PutObject limit
 
 class S3Writer : public ObjectWriter {
  public:
@@ -113,6 +114,33 @@ class S3Writer : public ObjectWriter {
   bool done_ = false, committed_ = false, aborted_ = false;
 };
 
+// An object of known size (at most 5 GiB) in one streamed PutObject.
+class StreamingWriter : public ObjectWriter {
+ public:
+  StreamingWriter(std::unique_ptr<S3StreamingPut> put, std::string key, ObjectMeta meta, std::uint64_t size)
+      : put_(std::move(put)), key_(std::move(key)), meta_(std::move(meta)), size_(size) {}
+  Status Write(std::string_view bytes) override {
+    if (!put_) return Internal("storage_closed", "write to a closed object");
+    Status st = put_->Write(bytes);
+    if (!st.ok()) put_.reset();
+    return st;
+  }
+  Result<ObjectInfo> Commit() override {
+    if (!put_) return Internal("storage_closed", "commit of a closed object");
+    Status st = put_->Finish();
+    put_.reset();
+    if (!st.ok()) return st;
+    return ObjectInfo{key_, static_cast<std::int64_t>(size_), "", meta_};
+  }
+  void Abort() override { put_.reset(); }  // the request never ends: the store keeps nothing
+
+ private:
+  std::unique_ptr<S3StreamingPut> put_;
+  std::string key_;
+  ObjectMeta meta_;
+  std::uint64_t size_;
+};
+
 // Reads a range in bounded chunks, one GET per chunk.
 class S3Reader : public ObjectReader {
  public:
@@ -161,6 +189,15 @@ Status S3ObjectStore::Ping() { return client_.HeadBucket(); }
 Result<std::unique_ptr<ObjectWriter>> S3ObjectStore::BeginPut(const std::string& key, const ObjectMeta& meta,
                                                               IfExists if_exists) {
   return std::unique_ptr<ObjectWriter>(new S3Writer(client_, key, meta, part_size_, if_exists));
+}
+
+Result<std::unique_ptr<ObjectWriter>> S3ObjectStore::BeginSizedPut(const std::string& key, const ObjectMeta& meta,
+                                                                   std::uint64_t size, IfExists if_exists) {
+  // Over PutObject's 5 GiB, and when the size is unknown: multipart.
+  if (size > kMaxSinglePut) return ObjectStore::BeginSizedPut(key, meta, size, if_exists);
+  auto put = client_.BeginStreamingPut(key, meta, size, if_exists == IfExists::kFail);
+  if (!put.ok()) return put.status();
+  return std::unique_ptr<ObjectWriter>(new StreamingWriter(std::move(put).value(), key, meta, size));
 }
 
 Result<ObjectInfo> S3ObjectStore::Copy(const std::string& from, const std::string& to, const ObjectMeta& meta) {

@@ -1,6 +1,7 @@
 // ObjectStore on any S3 API server (MinIO, AWS S3, Ceph RGW, versitygw).
-// Uploads stream into multipart parts (one part in memory per upload);
-// small files go up in one PutObject. Downloads are presigned GETs straight
+// Uploads of known size (up to 5 GiB) stream in one PutObject; others go
+// into multipart parts (two parts in memory at most); small files go up in
+// one PutObject. Downloads are presigned GETs straight
 // to the store.
 #pragma once
 
@@ -20,6 +21,10 @@ class S3ObjectStore : public ObjectStore {
   std::string Bucket() const override { return client_.config().bucket; }
   Result<std::unique_ptr<ObjectWriter>> BeginPut(const std::string& key, const ObjectMeta& meta,
                                                  IfExists if_exists = IfExists::kReplace) override;
+  // Up to 5 GiB: one streamed PutObject (see S3StreamingPut); larger: multipart.
+  Result<std::unique_ptr<ObjectWriter>> BeginSizedPut(const std::string& key, const ObjectMeta& meta,
+                                                      std::uint64_t size,
+                                                      IfExists if_exists = IfExists::kReplace) override;
   Result<ObjectInfo> Copy(const std::string& from, const std::string& to, const ObjectMeta& meta) override;
   Result<ObjectInfo> Head(const std::string& key) override;
   Result<std::unique_ptr<ObjectReader>> Get(const std::string& key, std::optional<ByteRange> range) override;
