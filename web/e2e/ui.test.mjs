@@ -1,0 +1,262 @@
+// End-to-end: a person's journey through the web UI, in Debian's Chromium,
+// against a real `arca serve`. Run by scripts/test-web (npm run e2e).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ArcaServer } from "./arca_server.mjs";
+import { launchBrowser, outputDir, watchPage } from "./browser.mjs";
+
+const PASSWORD = "alice-pass-0123";
+const out = outputDir();
+let server;
+let browser;
+
+// The origins the page may reach: Arca itself, and the S3 store for downloads.
+function allowedOrigins() {
+  const origins = [server.baseUrl];
+  const storage = process.env.ARCA_TEST_STORE === "s3" ? process.env.ARCA_TEST_STORAGE_URL : "";
+  if (storage) origins.push(new URL(new URLSearchParams(storage.split("?")[1]).get("endpoint")).origin);
+  return origins;
+}
+
+function pdf(note, padTo = 0) {
+  let body = "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n";
+  body += `% ${note}\n`;
+  while (body.length < padTo) body += "% padding padding padding padding padding padding padding padding\n";
+  return Buffer.from(body + "trailer << /Root 1 0 R >>\n%%EOF\n", "latin1");
+}
+
+const sha = (b) => createHash("sha256").update(b).digest("hex");
+
+async function newPage(locale) {
+  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = watchPage(page, allowedOrigins());
+  return { context, page, problems };
+}
+
+async function login(page, user, password, labels = { user: "Usuário", pass: "Senha", submit: "Entrar" }) {
+  await page.getByLabel(labels.user).fill(user);
+  await page.getByLabel(labels.pass).fill(password);
+  await page.getByRole("button", { name: labels.submit }).click();
+}
+
+before(async () => {
+  // Workers off at first: uploads stay "received" until the test starts
+  // `arca worker`, so the pending state can be seen, not just raced past.
+  server = await new ArcaServer({ users: { alice: PASSWORD }, env: { ARCA_SERVE_WORKERS: "false" } }).start();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test("a wrong password shows an error and stays on the login form", async () => {
+  const { context, page, problems } = await newPage("pt-BR");
+  await page.goto(server.baseUrl + "/");
+  await page.screenshot({ path: join(out, "01-login.png") });
+  await login(page, "alice", "not-the-password");
+  await assert.doesNotReject(page.getByRole("alert").filter({ hasText: "Usuário ou senha incorretos." }).waitFor());
+  assert.equal(await page.getByLabel("Usuário").inputValue(), "alice");
+  assert.equal(await page.getByLabel("Senha").isVisible(), true);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("arca.token")), null);
+  await page.screenshot({ path: join(out, "02-login-wrong-password.png") });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("the browser's language picks English, and the switch changes it", async () => {
+  const { context, page, problems } = await newPage("en-US");
+  await page.goto(server.baseUrl + "/");
+  await page.getByLabel("Username").waitFor();
+  assert.equal(await page.getByLabel("Password").isVisible(), true);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
+  await page.getByLabel("Language").selectOption("pt-BR");
+  await page.getByLabel("Usuário").waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), "pt-BR");
+  // The choice is remembered over a reload.
+  await page.reload();
+  await page.getByLabel("Senha").waitFor();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("upload, find, download, rename, edit and delete, in Portuguese", async () => {
+  const { context, page, problems } = await newPage("pt-BR");
+  await page.goto(server.baseUrl + "/");
+  await login(page, "alice", PASSWORD);
+  await page.getByText("Conectado como alice").waitFor();
+  await page.getByText("Nenhum arquivo encontrado.").waitFor();
+  // The token is in sessionStorage, never in a cookie.
+  assert.ok(await page.evaluate(() => sessionStorage.getItem("arca.token")));
+  assert.deepEqual(await context.cookies(), []);
+  await page.screenshot({ path: join(out, "03-list-empty.png") });
+
+  const files = [
+    { name: "relatório-ação.pdf", mimeType: "application/pdf", buffer: pdf("relatório", 400 * 1024) },
+    { name: "notas.txt", mimeType: "text/plain", buffer: Buffer.from("notas da reunião\n".repeat(2000)) },
+    { name: "planilha.csv", mimeType: "text/csv", buffer: Buffer.from("a,b\n1,2\n".repeat(3000)) },
+  ];
+
+  // Slow the upload link so progress can be seen mid-way.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: 20,
+    downloadThroughput: -1,
+    uploadThroughput: 200 * 1024,
+  });
+  await page.getByLabel("Escolha arquivos para enviar").setInputFiles(files);
+
+  // Mid-way: a bar that is neither empty nor full, with bytes and percent.
+  const pdfRow = page.locator("li.upload", { hasText: "relatório-ação.pdf" });
+  await page.waitForFunction(() => {
+    const bar = [...document.querySelectorAll("li.upload progress")].find((p) => p.value > 0 && p.value < p.max);
+    return !!bar;
+  });
+  const midText = await page.locator("li.upload .upload-bytes").allTextContents();
+  assert.ok(midText.some((t) => /^\d[\d,.]* (B|KB) de \d[\d,.]* KB \(\d{1,2}%\)$/.test(t)), midText.join(" | "));
+  // No layout shift while bytes flow: the rows keep their boxes.
+  const boxBefore = await pdfRow.boundingBox();
+  await page.screenshot({ path: join(out, "04-upload-in-progress.png") });
+
+  // The 202 message, for every file, as soon as the server has it.
+  for (const f of files) {
+    await page
+      .locator("li.upload", { hasText: f.name })
+      .getByText("Recebido! Já estou cuidando disso")
+      .waitFor({ timeout: 30000 });
+  }
+  const boxAfter = await pdfRow.boundingBox();
+  assert.deepEqual(boxAfter, boxBefore, "an upload row moved or changed size");
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  for (const f of files) {
+    const text = await page.locator("li.upload", { hasText: f.name }).locator(".upload-bytes").textContent();
+    assert.match(text, /^(\d[\d,.]* KB) de \1 \(100%\)$/);
+  }
+  // In the list as pending until a worker writes the rows.
+  for (const f of files) {
+    await page.locator("tr.pending", { hasText: f.name }).getByText("Pendente").waitFor();
+  }
+  await page.screenshot({ path: join(out, "05-upload-received.png") });
+  server.startWorker();
+  for (const f of files) {
+    await page.locator("tr[data-id]", { hasText: f.name }).getByText("Pronto").waitFor({ timeout: 30000 });
+    await page.locator("li.upload", { hasText: f.name }).getByText("Pronto").waitFor();
+  }
+  assert.equal(await page.locator("tr.pending").count(), 0);
+  await page.screenshot({ path: join(out, "06-list-with-files.png"), fullPage: true });
+
+  // Filter to PDFs: the URL carries it, and a reload keeps it.
+  await page.getByLabel("Tipo", { exact: true }).selectOption("pdf");
+  await page.waitForURL(/\?type=pdf$/);
+  await page.waitForFunction(() => document.querySelectorAll("tbody tr[data-id]").length === 1);
+  assert.match(await page.locator("tbody tr[data-id]").textContent(), /relatório-ação\.pdf/);
+  await page.reload();
+  await page.getByText("1 exibidos").waitFor();
+  assert.equal(await page.getByLabel("Tipo", { exact: true }).inputValue(), "pdf");
+  assert.equal(await page.locator("tbody tr[data-id]").count(), 1);
+  await page.screenshot({ path: join(out, "07-filter-pdf.png"), fullPage: true });
+
+  // Download: the browser fetches the presigned link itself.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Baixar relatório-ação.pdf" }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), "relatório-ação.pdf");
+  const got = readFileSync(await download.path());
+  assert.equal(sha(got), sha(files[0].buffer));
+
+  // Back to everything, newest first, for the rest.
+  await page.getByRole("button", { name: "Limpar filtros" }).click();
+  await page.waitForURL((u) => u.search === "");
+  await page.waitForFunction(() => document.querySelectorAll("tbody tr[data-id]").length === 3);
+
+  // Rename inline, with the keyboard.
+  await page.getByRole("button", { name: "Renomear notas.txt" }).click();
+  const input = page.getByLabel("Novo nome para notas.txt");
+  await input.fill("notas-finais.txt");
+  await input.press("Enter");
+  await page.locator("tr[data-id] .file-name", { hasText: "notas-finais.txt" }).waitFor();
+  const token = await server.token();
+  let names = (await server.api("GET", "/api/files", { token })).data.items.map((f) => f.name).sort();
+  assert.deepEqual(names, ["notas-finais.txt", "planilha.csv", "relatório-ação.pdf"]);
+
+  // Description, tags and review status.
+  await page.getByRole("button", { name: "Editar detalhes de planilha.csv" }).click();
+  const dialog = page.getByRole("dialog", { name: "Detalhes de planilha.csv" });
+  await dialog.getByLabel("Descrição").fill("Planilha do trimestre");
+  await dialog.getByLabel("Etiquetas (separadas por vírgula)").fill("finanças, 2026");
+  await dialog.getByLabel("Status de revisão").selectOption("approved");
+  await dialog.getByRole("button", { name: "Salvar" }).click();
+  await page.locator("tr[data-id]", { hasText: "planilha.csv" }).getByText("Aprovado").waitFor();
+  const csv = (await server.api("GET", "/api/files?q=planilha", { token })).data.items[0];
+  assert.equal(csv.description, "Planilha do trimestre");
+  assert.deepEqual(csv.tags, ["finanças", "2026"]);
+  assert.equal(csv.status, "approved");
+
+  // Delete, after confirming; the row leaves at once.
+  await page.getByRole("button", { name: "Excluir notas-finais.txt" }).click();
+  const confirm = page.getByRole("dialog", { name: "Excluir arquivo?" });
+  await confirm.getByRole("button", { name: "Excluir", exact: true }).click();
+  await page.locator("tr[data-id]", { hasText: "notas-finais.txt" }).waitFor({ state: "detached" });
+  await page.getByText("“notas-finais.txt” excluído.").waitFor();
+  names = (await server.api("GET", "/api/files", { token })).data.items.map((f) => f.name).sort();
+  assert.deepEqual(names, ["planilha.csv", "relatório-ação.pdf"]);
+
+  // Narrow screens get cards, with the column names beside the values.
+  await page.setViewportSize({ width: 390, height: 844 });
+  assert.equal(await page.locator("thead").evaluate((el) => getComputedStyle(el).position), "absolute");
+  await page.screenshot({ path: join(out, "08-list-narrow.png"), fullPage: true });
+
+  // Sign out: back to the form, token gone.
+  await page.getByRole("button", { name: "Sair" }).click();
+  await page.getByLabel("Usuário").waitFor();
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("arca.token")), null);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a 401 sends the user back to the login form", async () => {
+  const { context, page, problems } = await newPage("pt-BR");
+  await page.goto(server.baseUrl + "/");
+  await login(page, "alice", PASSWORD);
+  await page.getByText("Conectado como alice").waitFor();
+  // The token goes bad (as when it expires): the next call is refused.
+  await page.evaluate(() => sessionStorage.setItem("arca.token", "not-a-valid-token"));
+  await page.reload();
+  await page.getByText("Sua sessão terminou. Entre novamente.").waitFor();
+  assert.equal(await page.getByLabel("Senha").isVisible(), true);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("arca.token")), null);
+  assert.deepEqual(problems.filter((p) => !p.includes("401")), []);
+  await context.close();
+});
+
+test("an upload can be cancelled and never reaches the list", async () => {
+  const { context, page, problems } = await newPage("en");
+  await page.goto(server.baseUrl + "/");
+  await login(page, "alice", PASSWORD, { user: "Username", pass: "Password", submit: "Sign in" });
+  await page.getByText("Signed in as alice").waitFor();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 50 * 1024 });
+  await page.getByLabel("Choose files to upload").setInputFiles([
+    { name: "big-video.mp4", mimeType: "video/mp4", buffer: Buffer.alloc(2 * 1024 * 1024, 7) },
+  ]);
+  const row = page.locator("li.upload", { hasText: "big-video.mp4" });
+  await row.getByText("Sending").waitFor();
+  await row.getByRole("button", { name: "Cancel upload of big-video.mp4" }).click();
+  await row.getByText("Cancelled").waitFor();
+  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await page.waitForTimeout(500);
+  const token = await server.token();
+  const names = (await server.api("GET", "/api/files", { token })).data.items.map((f) => f.name);
+  assert.ok(!names.includes("big-video.mp4"), names.join(","));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
