@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ArcaServer } from "./arca_server.mjs";
 import { launchBrowser, outputDir, watchPage } from "./browser.mjs";
+import { slowProxy } from "./slow_proxy.mjs";
 
 const PASSWORD = "alice-pass-0123";
 const out = outputDir();
@@ -238,25 +239,64 @@ test("a 401 sends the user back to the login form", async () => {
 });
 
 test("an upload can be cancelled and never reaches the list", async () => {
-  const { context, page, problems } = await newPage("en");
-  await page.goto(server.baseUrl + "/");
-  await login(page, "alice", PASSWORD, { user: "Username", pass: "Password", submit: "Sign in" });
-  await page.getByText("Signed in as alice").waitFor();
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("Network.enable");
-  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 50 * 1024 });
-  await page.getByLabel("Choose files to upload").setInputFiles([
-    { name: "big-video.mp4", mimeType: "video/mp4", buffer: Buffer.alloc(2 * 1024 * 1024, 7) },
-  ]);
-  const row = page.locator("li.upload", { hasText: "big-video.mp4" });
-  await row.getByText("Sending").waitFor();
-  await row.getByRole("button", { name: "Cancel upload of big-video.mp4" }).click();
-  await row.getByText("Cancelled").waitFor();
-  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-  await page.waitForTimeout(500);
-  const token = await server.token();
-  const names = (await server.api("GET", "/api/files", { token })).data.items.map((f) => f.name);
-  assert.ok(!names.includes("big-video.mp4"), names.join(","));
-  assert.deepEqual(problems, []);
-  await context.close();
+  const proxy = await slowProxy(new URL(server.baseUrl).port, 100 * 1024);
+  const context = await browser.newContext({ locale: "en" });
+  const page = await context.newPage();
+  const problems = watchPage(page, [proxy.url]);
+  try {
+    await page.goto(proxy.url + "/");
+    await login(page, "alice", PASSWORD, { user: "Username", pass: "Password", submit: "Sign in" });
+    await page.getByText("Signed in as alice").waitFor();
+    await page.getByLabel("Choose files to upload").setInputFiles([
+      { name: "big-video.mp4", mimeType: "video/mp4", buffer: Buffer.alloc(4 * 1024 * 1024, 7) },
+    ]);
+    const row = page.locator("li.upload", { hasText: "big-video.mp4" });
+    await row.getByText("Sending").waitFor();
+    await page.waitForTimeout(700); // some bytes gone, most still to go
+    await row.getByRole("button", { name: "Cancel upload of big-video.mp4" }).click();
+    await row.getByText("Cancelled").waitFor();
+    assert.match(await row.locator(".upload-bytes").textContent(), /of 4\.0 MB \(\d{1,2}%\)$/);
+    await page.waitForTimeout(1000);
+    const token = await server.token();
+    const names = (await server.api("GET", "/api/files", { token })).data.items.map((f) => f.name);
+    assert.ok(!names.includes("big-video.mp4"), names.join(","));
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await proxy.close();
+  }
+});
+
+test("a file over the server's limit gets a clear message of its own", async () => {
+  const small = await new ArcaServer({ users: { alice: PASSWORD }, env: { ARCA_MAX_UPLOAD: "64KiB" } }).start();
+  const context = await browser.newContext({ locale: "pt-BR" });
+  const page = await context.newPage();
+  const problems = watchPage(page, [small.baseUrl]);
+  try {
+    await page.goto(small.baseUrl + "/");
+    await login(page, "alice", PASSWORD);
+    await page.getByText("Conectado como alice").waitFor();
+    await page.getByLabel("Escolha arquivos para enviar").setInputFiles([
+      // Refused by its Content-Length before a byte is read…
+      { name: "enorme.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(3 * 1024 * 1024, 1) },
+      // …and refused while streaming (under limit + 1 MiB of form framing).
+      { name: "grande.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(200 * 1024, 2) },
+      { name: "pequeno.txt", mimeType: "text/plain", buffer: Buffer.from("cabe") },
+    ]);
+    for (const name of ["enorme.bin", "grande.bin"]) {
+      await page
+        .locator("li.upload", { hasText: name })
+        .getByText("Falhou: O arquivo é maior do que o servidor permite.")
+        .waitFor({ timeout: 20000 });
+    }
+    await page.locator("li.upload", { hasText: "pequeno.txt" }).getByText("Pronto").waitFor({ timeout: 20000 });
+    await page.screenshot({ path: join(out, "09-upload-too-large.png") });
+    const token = await small.token();
+    const names = (await small.api("GET", "/api/files", { token })).data.items.map((f) => f.name);
+    assert.deepEqual(names, ["pequeno.txt"]);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await small.stop();
+  }
 });

@@ -8,6 +8,7 @@ const STORAGE_KEY = "arca.locale";
 const en = {
   "app.title": "Arca",
   "lang.label": "Language",
+  "skip": "Skip to content",
   "login.heading": "Sign in",
   "login.username": "Username",
   "login.password": "Password",
@@ -121,6 +122,7 @@ type Key = keyof typeof en;
 const ptBR = {
   "app.title": "Arca",
   "lang.label": "Idioma",
+  "skip": "Pular para o conteúdo",
   "login.heading": "Entrar",
   "login.username": "Usuário",
   "login.password": "Senha",
@@ -230,7 +232,7 @@ const ptBR = {
 } satisfies Record<Key, string>;
 
 export type MessageKey = Key;
-const catalogs: Record<Locale, Record<Key, string>> = { en, "pt-BR": ptBR };
+export const CATALOGS: Readonly<Record<Locale, Readonly<Record<Key, string>>>> = { en, "pt-BR": ptBR };
 
 export function hasMessage(key: string): key is MessageKey {
   return key in en;
@@ -249,7 +251,7 @@ export function chooseLocale(stored: string | null, languages: readonly string[]
 }
 
 export function translate(locale: Locale, key: MessageKey, vars: Record<string, string | number> = {}): string {
-  return catalogs[locale][key].replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+  return CATALOGS[locale][key].replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
 }
 
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;

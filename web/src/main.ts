@@ -55,7 +55,7 @@ function changeLocale(l: Locale): void {
 
 function render(): void {
   document.title = t("app.title");
-  const skip = h("a", { href: "#main", class: "skip-link" }, "↓");
+  const skip = h("a", { href: "#main", class: "skip-link" }, t("skip"));
   if (!session) {
     root.replaceChildren(
       headerView(null, changeLocale, null),
