@@ -170,6 +170,10 @@ test("upload, find, download, rename, edit and delete, in Portuguese", async () 
     page.getByRole("button", { name: "Baixar relatório-ação.pdf" }).click(),
   ]);
   assert.equal(download.suggestedFilename(), "relatório-ação.pdf");
+  // Straight from the store (another origin with S3), and the page stays put.
+  assert.equal(new URL(download.url()).origin, allowedOrigins().at(-1));
+  assert.match(page.url(), /\?type=pdf$/);
+  await page.getByText("1 exibidos").waitFor();
   const got = readFileSync(await download.path());
   assert.equal(sha(got), sha(files[0].buffer));
 
