@@ -44,6 +44,15 @@ async function login(page, user, password, labels = { user: "Usuário", pass: "S
   await page.getByRole("button", { name: labels.submit }).click();
 }
 
+// A new page of `locale`, signed in as alice, on the list.
+async function signedInPage(locale) {
+  const opened = await newPage(locale);
+  await opened.page.goto(server.baseUrl + "/");
+  await login(opened.page, "alice", PASSWORD);
+  await opened.page.getByText("Conectado como alice").waitFor();
+  return opened;
+}
+
 before(async () => {
   // Workers off at first: uploads stay "received" until the test starts
   // `arca worker`, so the pending state can be seen, not just raced past.
@@ -87,10 +96,7 @@ test("the browser's language picks English, and the switch changes it", async ()
 });
 
 test("upload, find, download, rename, edit and delete, in Portuguese", async () => {
-  const { context, page, problems } = await newPage("pt-BR");
-  await page.goto(server.baseUrl + "/");
-  await login(page, "alice", PASSWORD);
-  await page.getByText("Conectado como alice").waitFor();
+  const { context, page, problems } = await signedInPage("pt-BR");
   await page.getByText("Nenhum arquivo encontrado.").waitFor();
   // The token is in sessionStorage, never in a cookie.
   assert.ok(await page.evaluate(() => sessionStorage.getItem("arca.token")));
@@ -228,10 +234,7 @@ test("upload, find, download, rename, edit and delete, in Portuguese", async () 
 });
 
 test("a 401 sends the user back to the login form", async () => {
-  const { context, page, problems } = await newPage("pt-BR");
-  await page.goto(server.baseUrl + "/");
-  await login(page, "alice", PASSWORD);
-  await page.getByText("Conectado como alice").waitFor();
+  const { context, page, problems } = await signedInPage("pt-BR");
   // The token goes bad (as when it expires): the next call is refused.
   await page.evaluate(() => sessionStorage.setItem("arca.token", "not-a-valid-token"));
   await page.reload();
