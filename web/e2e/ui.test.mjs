@@ -69,7 +69,13 @@ test("a wrong password shows an error and stays on the login form", async () => 
   const { context, page, problems } = await newPage("pt-BR");
   await page.goto(server.baseUrl + "/");
   await page.screenshot({ path: join(out, "01-login.png") });
-  await login(page, "alice", "not-the-password");
+  // With the keyboard alone: the username field has focus, Tab, Enter.
+  await page.getByLabel("Usuário").waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("autocomplete")), "username");
+  await page.keyboard.type("alice");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("not-the-password");
+  await page.keyboard.press("Enter");
   await assert.doesNotReject(page.getByRole("alert").filter({ hasText: "Usuário ou senha incorretos." }).waitFor());
   assert.equal(await page.getByLabel("Usuário").inputValue(), "alice");
   assert.equal(await page.getByLabel("Senha").isVisible(), true);
@@ -211,6 +217,24 @@ test("upload, find, download, rename, edit and delete, in Portuguese", async () 
   assert.deepEqual(csv.tags, ["finanças", "2026"]);
   assert.equal(csv.status, "approved");
 
+  // Escape in the confirmation keeps the file, and focus returns to the button.
+  await page.getByRole("button", { name: "Excluir planilha.csv" }).click();
+  await page.getByRole("dialog", { name: "Excluir arquivo?" }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Manter");
+  await page.keyboard.press("Escape");
+  await page.getByRole("dialog").waitFor({ state: "detached" });
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "Excluir planilha.csv");
+  assert.equal(await page.locator("tr[data-id]", { hasText: "planilha.csv" }).count(), 1);
+
+  // The file picker is reached with Tab, and its label shows the focus.
+  await page.getByRole("button", { name: "Sair" }).focus();
+  for (let i = 0; i < 10; i++) {
+    await page.keyboard.press("Tab");
+    if (await page.evaluate(() => document.activeElement?.getAttribute("type") === "file")) break;
+  }
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("type")), "file");
+  assert.notEqual(await page.locator(".pick-label").evaluate((el) => getComputedStyle(el).outlineStyle), "none");
+
   // Delete, after confirming; the row leaves at once.
   await page.getByRole("button", { name: "Excluir notas-finais.txt" }).click();
   const confirm = page.getByRole("dialog", { name: "Excluir arquivo?" });
@@ -283,13 +307,20 @@ test("a file over the server's limit gets a clear message of its own", async () 
     await page.goto(small.baseUrl + "/");
     await login(page, "alice", PASSWORD);
     await page.getByText("Conectado como alice").waitFor();
-    await page.getByLabel("Escolha arquivos para enviar").setInputFiles([
+    // Dropped on the upload panel, as from a file manager.
+    const files = await page.evaluateHandle(() => {
+      const dt = new DataTransfer();
       // Refused by its Content-Length before a byte is read…
-      { name: "enorme.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(3 * 1024 * 1024, 1) },
+      dt.items.add(new File([new Uint8Array(3 * 1024 * 1024)], "enorme.bin", { type: "application/octet-stream" }));
       // …and refused while streaming (under limit + 1 MiB of form framing).
-      { name: "grande.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(200 * 1024, 2) },
-      { name: "pequeno.txt", mimeType: "text/plain", buffer: Buffer.from("cabe") },
-    ]);
+      dt.items.add(new File([new Uint8Array(200 * 1024)], "grande.bin", { type: "application/octet-stream" }));
+      dt.items.add(new File(["cabe"], "pequeno.txt", { type: "text/plain" }));
+      return dt;
+    });
+    const panel = page.getByRole("region", { name: "Enviar arquivos" });
+    await panel.dispatchEvent("dragover", { dataTransfer: files });
+    assert.equal(await page.locator(".dropzone.dragging").count(), 1);
+    await panel.dispatchEvent("drop", { dataTransfer: files });
     for (const name of ["enorme.bin", "grande.bin"]) {
       await page
         .locator("li.upload", { hasText: name })

@@ -42,7 +42,9 @@ export class UploadPanel {
   private files = new Map<string, File>();
   private sending = new Map<string, Sending>();
   private rows = new Map<string, Row>();
-  private list = h("ul", { class: "uploads", "aria-live": "polite" });
+  // Not a live region: progress text changes many times a second. Outcomes
+  // are spoken through the page's announcer instead (hooks.announce).
+  private list = h("ul", { class: "uploads" });
   private folderInput: HTMLInputElement | null = null;
   private counter = 0;
   private stopped = false;
@@ -136,6 +138,9 @@ export class UploadPanel {
     if (after.phase !== before.phase && isFinished(after)) {
       this.sending.delete(key);
       this.files.delete(key);
+      if (after.phase === "failed" && after.error)
+        this.hooks.announce(`${after.name}: ${t("upload.state.failed")}: ${errorText(after.error, t)}`);
+      if (after.phase === "cancelled") this.hooks.announce(`${after.name}: ${t("upload.state.cancelled")}`);
     }
     return after;
   }
