@@ -63,11 +63,12 @@ constexpr int kLoopReadConnections = 4;
 
 int Serve(const Settings& s) {
   BlockStopSignals();
+  // The web UI: ARCA_WEB_DIR, else the web/dist beside the binary's folder.
   std::error_code exe_ec;
-  const auto web_dir = http::handlers::FindWebDir(s.web_dir,
-                                                  std::filesystem::read_symlink("/proc/self/exe", exe_ec).string());
+  const std::string exe = std::filesystem::read_symlink("/proc/self/exe", exe_ec).string();
+  const auto web_dir = http::handlers::FindWebDir(s.web_dir, exe);
   if (!web_dir) {
-    std::fprintf(stderr, "arca: setting web_dir: no index.html in '%s' (build the UI: cd web && npm ci && npm run build)\n",
+    std::fprintf(stderr, "arca: setting web_dir: no index.html in '%s' (build the UI with scripts/build-web)\n",
                  s.web_dir.c_str());
     return 1;
   }

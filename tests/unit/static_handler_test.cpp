@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
+
 #include "http/handlers/handlers.hpp"
 
 namespace arca::http::handlers {
@@ -38,8 +40,8 @@ TEST(StaticHandlerTest, ServesEachFileWithItsType) {
 class FindWebDirTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() / ("arca-webdir-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                                         "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    root_ = fs::temp_directory_path() / ("arca-webdir-" + std::to_string(::getpid()) + "-" + test->name());
     fs::remove_all(root_);
     fs::create_directories(root_ / "bin");
   }
