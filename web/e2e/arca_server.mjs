@@ -88,6 +88,7 @@ export class ArcaServer {
   // The consumers in their own process (for a server started with
   // ARCA_SERVE_WORKERS=false): until it runs, uploads stay pending.
   startWorker() {
+    if (this.worker && this.worker.exitCode === null) return;
     this.worker = spawn(ARCA_BIN, ["worker", "--data-dir", this.dataDir], { env: this.env, stdio: "ignore" });
   }
 

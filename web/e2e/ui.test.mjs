@@ -183,7 +183,7 @@ test("upload, find, download, rename, edit and delete, in Portuguese", async () 
   await page.waitForFunction(() => document.querySelectorAll("tbody tr[data-id]").length === 1);
   assert.match(await page.locator("tbody tr[data-id]").textContent(), /relatório-ação\.pdf/);
   await page.reload();
-  await page.getByText("1 exibidos").waitFor();
+  await page.getByText("Exibindo 1", { exact: true }).waitFor();
   assert.equal(await page.getByLabel("Tipo", { exact: true }).inputValue(), "pdf");
   assert.equal(await page.locator("tbody tr[data-id]").count(), 1);
   await page.screenshot({ path: join(out, "07-filter-pdf.png"), fullPage: true });
@@ -197,7 +197,7 @@ test("upload, find, download, rename, edit and delete, in Portuguese", async () 
   // Straight from the store (another origin with S3), and the page stays put.
   assert.equal(new URL(download.url()).origin, allowedOrigins().at(-1));
   assert.match(page.url(), /\?type=pdf$/);
-  await page.getByText("1 exibidos").waitFor();
+  await page.getByText("Exibindo 1", { exact: true }).waitFor();
   const got = readFileSync(await download.path());
   assert.equal(sha(got), sha(files[0].buffer));
 
@@ -271,28 +271,61 @@ test("upload, find, download, rename, edit and delete, in Portuguese", async () 
 });
 
 test("sorting is in the URL, and load more follows the cursor", async () => {
-  // Bob's own 60 files (the worker runs since the journey above).
+  // Bob's own 62 files.
+  server.startWorker();
   const token = await server.token("bob");
   for (let i = 0; i < 60; i++) {
     const name = `arquivo-${String(i).padStart(2, "0")}.txt`;
     const r = await server.api("POST", "/api/files", { token, body: `conteúdo ${i}`, headers: { "X-File-Name": name } });
     assert.equal(r.status, 202);
   }
-  await eventually(async () => (await server.api("GET", "/api/files?limit=1000", { token })).data.items.length === 60, "60 rows");
+  for (const name of ["balanço.txt", "metas.txt"]) {
+    const headers = { "X-File-Name": encodeURIComponent(name), "X-File-Folder": encodeURIComponent("relatórios/2026") };
+    assert.equal((await server.api("POST", "/api/files", { token, body: name, headers })).status, 202);
+  }
+  await eventually(async () => (await server.api("GET", "/api/files?limit=1000", { token })).data.items.length === 62, "62 rows");
   const { context, page, problems } = await signedInPage("pt-BR", "bob", BOB_PASSWORD);
-  await page.getByText("50 exibidos").waitFor();
+  await page.getByText("Exibindo 50", { exact: true }).waitFor();
+
+  // Folder, search and dates: each in the URL, each narrowing the list.
+  await page.getByLabel("Pasta", { exact: true }).fill("relatórios/2026");
+  await page.getByLabel("Pasta", { exact: true }).press("Enter");
+  await page.getByText("Exibindo 2", { exact: true }).waitFor();
+  assert.equal(new URL(page.url()).searchParams.get("folder"), "relatórios/2026");
+  assert.deepEqual((await page.locator("tbody tr[data-id] .file-name").allTextContents()).sort(), ["balanço.txt", "metas.txt"]);
+  await page.getByLabel("Buscar").fill("balanco"); // accents ignored by the server's search
+  await page.getByRole("button", { name: "Aplicar" }).click();
+  await page.getByText("Exibindo 1", { exact: true }).waitFor();
+  const today = await page.evaluate(() => new Date().toLocaleDateString("sv")); // YYYY-MM-DD, local
+  const yesterday = await page.evaluate(() => new Date(Date.now() - 86400000).toLocaleDateString("sv"));
+  await page.getByLabel("Enviado até").fill(yesterday);
+  await page.getByText("Nenhum arquivo encontrado.").waitFor();
+  await page.getByLabel("Enviado até").fill(today);
+  await page.getByLabel("Enviado a partir de").fill(today);
+  await page.getByText("Exibindo 1", { exact: true }).waitFor();
+  assert.deepEqual(Object.fromEntries(new URL(page.url()).searchParams), {
+    q: "balanco",
+    after: today,
+    before: today,
+    folder: "relatórios/2026",
+  });
+  await page.screenshot({ path: join(out, "10-filters-folder-search-dates.png"), fullPage: true });
+  await page.getByRole("button", { name: "Limpar filtros" }).click();
+  await page.getByText("Exibindo 50", { exact: true }).waitFor();
+
   await page.getByLabel("Ordenar por").selectOption("name");
   await page.waitForURL(/\?sort=name$/);
   await page.waitForFunction(() => document.querySelector("tbody tr[data-id] .file-name")?.textContent === "arquivo-00.txt");
   assert.equal(await page.getByLabel("Ordem").inputValue(), "asc");
   await page.getByRole("button", { name: "Carregar mais" }).click();
-  await page.getByText("60 exibidos").waitFor();
+  await page.getByText("Exibindo 62", { exact: true }).waitFor();
   const names = await page.locator("tbody tr[data-id] .file-name").allTextContents();
-  assert.deepEqual(names, Array.from({ length: 60 }, (_, i) => `arquivo-${String(i).padStart(2, "0")}.txt`));
+  const expected = Array.from({ length: 60 }, (_, i) => `arquivo-${String(i).padStart(2, "0")}.txt`);
+  assert.deepEqual(names, [...expected, "balanço.txt", "metas.txt"]);
   assert.equal(await page.getByRole("button", { name: "Carregar mais" }).isVisible(), false);
   // Descending, from the URL alone.
   await page.goto(server.baseUrl + "/?sort=name&order=desc");
-  await page.waitForFunction(() => document.querySelector("tbody tr[data-id] .file-name")?.textContent === "arquivo-59.txt");
+  await page.waitForFunction(() => document.querySelector("tbody tr[data-id] .file-name")?.textContent === "metas.txt");
   assert.equal(await page.getByLabel("Ordem").inputValue(), "desc");
   assert.deepEqual(problems, []);
   await context.close();
