@@ -256,7 +256,7 @@ export class UploadPanel {
         : t(`upload.state.${item.phase}`);
     row.status.classList.toggle("error", item.phase === "failed");
     if (canCancel(item)) {
-      row.button.textContent = t("rename.cancel");
+      row.button.textContent = t("upload.cancel.short");
       row.button.setAttribute("aria-label", t("upload.cancel", { name: item.name }));
       row.button.hidden = false;
     } else {
