@@ -30,6 +30,8 @@ describe("errorText", () => {
     expect(errorText(new ApiError(413, "payload_too_large", ""), en)).toBe("The file is larger than the server allows.");
     expect(errorText(new ApiError(401, "invalid_credentials", ""), pt)).toBe("Usuário ou senha incorretos.");
     expect(errorText(new ApiError(0, "network", ""), en)).toMatch(/Could not reach the server/);
+    // A rename onto a taken name (named key layout).
+    expect(errorText(new ApiError(409, "name_taken", ""), pt)).toBe("Já existe outro arquivo com esse nome nesta pasta.");
   });
   it("shows status and the server's detail for codes it does not know", () => {
     expect(errorText(new ApiError(409, "file_busy", "try later"), en)).toBe("Error 409: try later");
