@@ -20,8 +20,6 @@ constexpr const char* kUiCsp =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-bool EndsWith(std::string_view s, std::string_view suffix) { return s.ends_with(suffix); }
-
 std::optional<std::string> ReadWholeFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) return std::nullopt;
@@ -74,7 +72,7 @@ std::string_view ContentTypeFor(std::string_view path) {
       {".txt", "text/plain; charset=utf-8"},
   };
   for (const auto& [ext, type] : kTypes)
-    if (EndsWith(path, ext)) return type;
+    if (path.ends_with(ext)) return type;
   return "application/octet-stream";
 }
 
@@ -110,18 +108,19 @@ Response WebIndex(const std::string& web_dir, Request&) {
 }
 
 Response WebAsset(const std::string& web_dir, Request& req) {
+  // The same answer as for a route that does not exist: nothing is given away.
+  auto not_found = [&req] { return Problem(404, "route_not_found", "no such route: " + req.path); };
   auto rel = SafeRelativePath(req.path_params.at("path"));
-  if (!rel) return Problem(404, "route_not_found", "no such route: " + req.path);
+  if (!rel) return not_found();
   const fs::path root(web_dir);
-  const fs::path file = root / "assets" / *rel;
   // Segments are clean; this also refuses a symlink that leads out of the UI.
   std::error_code ec;
-  fs::path canon = fs::canonical(file, ec);
-  if (ec || !fs::is_regular_file(canon, ec)) return Problem(404, "route_not_found", "no such route: " + req.path);
+  fs::path canon = fs::canonical(root / "assets" / *rel, ec);
+  if (ec || !fs::is_regular_file(canon, ec)) return not_found();
   auto [end, _] = std::mismatch(root.begin(), root.end(), canon.begin(), canon.end());
-  if (end != root.end()) return Problem(404, "route_not_found", "no such route: " + req.path);
+  if (end != root.end()) return not_found();
   auto body = ReadWholeFile(canon);
-  if (!body) return Problem(404, "route_not_found", "no such route: " + req.path);
+  if (!body) return not_found();
   Response r;
   r.body = std::move(*body);
   r.Header("Content-Type", std::string(ContentTypeFor(*rel)));
