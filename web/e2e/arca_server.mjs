@@ -48,6 +48,8 @@ export class ArcaServer {
       ARCA_WEB_DIR: join(WEB_DIR, "dist"),
       ARCA_LOG_LEVEL: "warn",
       ...storageEnv(),
+      // ARCA_TEST_KEY_LAYOUT=named: renames become 202 and a worker's job.
+      ...(process.env.ARCA_TEST_KEY_LAYOUT ? { ARCA_KEY_LAYOUT: process.env.ARCA_TEST_KEY_LAYOUT } : {}),
       ...env,
     });
     this.proc = null;
