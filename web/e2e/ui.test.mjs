@@ -323,6 +323,19 @@ test("sorting is in the URL, and load more follows the cursor", async () => {
   const expected = Array.from({ length: 60 }, (_, i) => `arquivo-${String(i).padStart(2, "0")}.txt`);
   assert.deepEqual(names, [...expected, "balanço.txt", "metas.txt"]);
   assert.equal(await page.getByRole("button", { name: "Carregar mais" }).isVisible(), false);
+  // A file landing in the list while a name is being typed keeps what was typed.
+  await page.getByRole("button", { name: "Renomear metas.txt" }).click();
+  await page.getByLabel("Novo nome para metas.txt").fill("metas-");
+  await page.getByLabel("Escolha arquivos para enviar").setInputFiles([
+    { name: "chegou.txt", mimeType: "text/plain", buffer: Buffer.from("olá") },
+  ]);
+  await page.locator("tr[data-id]", { hasText: "chegou.txt" }).waitFor();
+  await page.keyboard.type("2027");
+  assert.equal(await page.getByLabel("Novo nome para metas.txt").inputValue(), "metas-2027");
+  await page.keyboard.press("Escape");
+  await page.locator("tr[data-id] .file-name", { hasText: "metas.txt" }).waitFor();
+  await server.api("DELETE", `/api/files/${(await server.api("GET", "/api/files?q=chegou", { token })).data.items[0].id}`, { token });
+
   // Descending, from the URL alone.
   await page.goto(server.baseUrl + "/?sort=name&order=desc");
   await page.waitForFunction(() => document.querySelector("tbody tr[data-id] .file-name")?.textContent === "metas.txt");

@@ -44,6 +44,9 @@ export class FileListView {
   private loadError = "";
   private generation = 0; // answers of an older query are dropped
   private renaming: string | null = null;
+  // What is typed in the rename field, so a re-render (an upload landing,
+  // a language change) keeps it.
+  private renameDraft = "";
 
   private tbody = h("tbody");
   private statusLine = h("p", { class: "list-status", role: "status" });
@@ -245,8 +248,13 @@ export class FileListView {
     // Keep focus where it was across a re-render (the same control of the same row).
     const active = document.activeElement as HTMLElement | null;
     const focusKey = active?.dataset.focusKey;
+    const caret = active instanceof HTMLInputElement ? [active.selectionStart, active.selectionEnd] : null;
     this.tbody.replaceChildren(...this.entries.map((e) => (e.kind === "file" ? this.fileRow(e.file, e.note) : this.pendingRow(e))));
-    if (focusKey) (this.tbody.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`) as HTMLElement | null)?.focus();
+    if (focusKey) {
+      const again = this.tbody.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focusKey)}"]`);
+      again?.focus();
+      if (caret && again instanceof HTMLInputElement) again.setSelectionRange(caret[0], caret[1]);
+    }
     this.renderStatus();
   }
 
@@ -315,6 +323,7 @@ export class FileListView {
 
   private startRename(file: FileRecord): void {
     this.renaming = file.id;
+    this.renameDraft = file.name;
     this.renderRows();
     const input = this.tbody.querySelector<HTMLInputElement>(`tr[data-id="${CSS.escape(file.id)}"] input.rename`);
     input?.focus();
@@ -323,7 +332,16 @@ export class FileListView {
 
   private renameForm(file: FileRecord): HTMLElement {
     const id = uid("rename");
-    const input = h("input", { id, class: "rename", type: "text", value: file.name, required: true, autocomplete: "off" });
+    const input = h("input", {
+      id,
+      class: "rename",
+      type: "text",
+      value: this.renameDraft,
+      required: true,
+      autocomplete: "off",
+      "data-focus-key": `${file.id}:rename-input`,
+    });
+    input.addEventListener("input", () => (this.renameDraft = input.value));
     const error = h("span", { class: "form-error", role: "alert" });
     const stop = () => {
       this.renaming = null;
