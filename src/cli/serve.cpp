@@ -1,5 +1,6 @@
 #include <boost/json.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 
@@ -9,6 +10,7 @@
 #include "app/log.hpp"
 #include "cli/commands.hpp"
 #include "cli/runtime.hpp"
+#include "http/handlers/handlers.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
 #include "workers/worker_pool.hpp"
@@ -61,6 +63,15 @@ constexpr int kLoopReadConnections = 4;
 
 int Serve(const Settings& s) {
   BlockStopSignals();
+  // The web UI: ARCA_WEB_DIR, else the web/dist beside the binary's folder.
+  std::error_code exe_ec;
+  const std::string exe = std::filesystem::read_symlink("/proc/self/exe", exe_ec).string();
+  const auto web_dir = http::handlers::FindWebDir(s.web_dir, exe);
+  if (!web_dir) {
+    std::fprintf(stderr, "arca: setting web_dir: no index.html in '%s' (build the UI with scripts/build-web)\n",
+                 s.web_dir.c_str());
+    return 1;
+  }
   auto rt = BuildRuntime(s);
   if (!rt.ok()) {
     std::fprintf(stderr, "arca: %s\n", rt.status().message().c_str());
@@ -90,7 +101,7 @@ int Serve(const Settings& s) {
     }
   } loop_reads{(*rt)->pg_meta};
   if (loop_reads.pg) loop_reads.pg->ReadOnEventLoops(server.EventLoops(), kLoopReadConnections);
-  http::RouteOptions ropts{(*rt)->blob_link_secret};
+  http::RouteOptions ropts{(*rt)->blob_link_secret, *web_dir};
   http::AddRoutes(router, app, metrics, ropts);
 
   if (Status st = server.Listen(); !st.ok()) {
@@ -113,7 +124,9 @@ int Serve(const Settings& s) {
   if (auto n = app.meta.CountUsers(); n.ok() && *n == 0)
     std::printf("No users yet. Create one with:\n  arca user add alice --admin --password-stdin <<< 'a-long-password'\n");
   std::fflush(stdout);
-  log::Info("serving", {{"url", base}, {"workers", s.runs_workers_in_serve() ? "in-process" : "off"}});
+  log::Info("serving", {{"url", base},
+                        {"workers", s.runs_workers_in_serve() ? "in-process" : "off"},
+                        {"web_ui", web_dir->empty() ? "placeholder" : *web_dir}});
 
   std::thread waiter([&server] {
     int sig = WaitForStopSignal();

@@ -129,6 +129,10 @@ const Field kFields[] = {
        while (!s.public_url.empty() && s.public_url.back() == '/') s.public_url.pop_back();
        return "";
      }},
+    {"web_dir", [](Settings& s, const std::string& v) -> std::string {
+       s.web_dir = v;  // checked for an index.html when `arca serve` starts
+       return "";
+     }},
     {"serve_workers", [](Settings& s, const std::string& v) {
        bool b = false;
        std::string err = Bool(b, v);

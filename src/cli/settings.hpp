@@ -25,6 +25,9 @@ struct Settings {
   std::uint64_t max_upload = 5ULL << 30;
   std::string jwt_secret;  // default: generated once into <data dir>/jwt-secret
   std::string public_url;  // default http://<listen>
+  // The built web UI (web/dist). Empty: <binary dir>/../web/dist if it has
+  // an index.html, else the placeholder page (serve.cpp, FindWebDir).
+  std::string web_dir;
   // `arca serve` runs the consumer roles in-process. Unset: yes with the
   // embedded broker, no with Kafka (there `arca worker` does the work).
   std::optional<bool> serve_workers;

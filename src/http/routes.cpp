@@ -52,12 +52,28 @@ void AddRoutes(Router& router, App& app, Metrics& metrics, const RouteOptions& o
               .needs_auth = false,
               .handler = h::OpenApi,
               .non_blocking = true});
-  router.Add({.method = "GET",
-              .pattern = "/",
-              .needs_auth = false,
-              .in_openapi = false,
-              .handler = h::Index,
-              .non_blocking = true});
+  // The UI is outside the API (and its OpenAPI document), needs no token,
+  // and reads small files from disk, so it runs on the pool.
+  if (opts.web_dir.empty()) {
+    router.Add({.method = "GET",
+                .pattern = "/",
+                .needs_auth = false,
+                .in_openapi = false,
+                .handler = h::Index,
+                .non_blocking = true});
+  } else {
+    std::string dir = opts.web_dir;
+    router.Add({.method = "GET",
+                .pattern = "/",
+                .needs_auth = false,
+                .in_openapi = false,
+                .handler = [dir](Request& r) { return h::WebIndex(dir, r); }});
+    router.Add({.method = "GET",
+                .pattern = "/assets/{path*}",
+                .needs_auth = false,
+                .in_openapi = false,
+                .handler = [dir](Request& r) { return h::WebAsset(dir, r); }});
+  }
 }
 
 }  // namespace arca::http

@@ -9,6 +9,7 @@ namespace arca::http {
 
 struct RouteOptions {
   std::string blob_link_secret;  // non-empty: serve /blob/ links signed by the localfs store
+  std::string web_dir;           // non-empty: serve the web UI from here (else the placeholder page)
 };
 
 // Call it once the metadata store is ready for event-loop reads (if it is
