@@ -80,6 +80,10 @@ def main():
     access, secret = svc["ARCA_S3_ACCESS_KEY"], svc["ARCA_S3_SECRET_KEY"]
     env = dict(os.environ, ARCA_STORAGE_URL=f"s3://{bucket}?" + storage.split("?", 1)[1], ARCA_S3_ACCESS_KEY=access,
                ARCA_S3_SECRET_KEY=secret, ARCA_MAX_UPLOAD="100GiB", ARCA_LOG_LEVEL="warn")
+    # The records must get written for /download to find them: keep the
+    # embedded broker, so `arca serve` runs its workers (with Kafka it runs
+    # none, and `scripts/services env` exports ARCA_BROKER_URL).
+    env.pop("ARCA_BROKER_URL", None)
     pg_base = os.environ.get("ARCA_DATABASE_URL")
     pg_db = f"bench_s3_{os.getpid()}"
     if pg_base:
