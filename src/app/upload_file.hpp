@@ -45,6 +45,7 @@ class UploadSession {
   App& app_;
   FileRecord rec_;
   std::unique_ptr<ObjectWriter> writer_;
+  bool writer_hashes_;  // ObjectWriter::HashesContent(): hash_ stays unused
   std::string request_id_;
   Sha256 hash_;
   std::string head_;  // the first bytes, for content sniffing

@@ -24,6 +24,7 @@ struct ObjectInfo {
   std::int64_t size = 0;
   std::string etag;
   ObjectMeta meta;
+  std::string sha256 = {};  // lowercase hex, from a writer that HashesContent(); else empty
 };
 
 // Streams one new object. Nothing is visible under the key until Commit
@@ -34,6 +35,10 @@ class ObjectWriter {
   virtual Status Write(std::string_view bytes) = 0;
   virtual Result<ObjectInfo> Commit() = 0;
   virtual void Abort() = 0;
+  // True when the writer computes the SHA-256 of the bytes itself (and its
+  // store checks it) and Commit reports it in ObjectInfo::sha256: the
+  // caller need not hash them a second time.
+  virtual bool HashesContent() const { return false; }
 };
 
 class ObjectReader {

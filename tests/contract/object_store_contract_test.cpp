@@ -16,6 +16,7 @@
 
 #include "adapters/localfs/localfs_object_store.hpp"
 #include "adapters/s3/s3_object_store.hpp"
+#include "core/crypto.hpp"
 #include "core/encoding.hpp"
 #include "core/ids.hpp"
 #include "core/time.hpp"
@@ -331,8 +332,11 @@ TEST_P(ObjectStoreContract, SizedPutRoundTrips) {
   ASSERT_TRUE(w.ok()) << w.status().message();
   for (size_t i = 0; i < bytes.size(); i += 1 << 20)
     ASSERT_TRUE((*w)->Write(std::string_view(bytes).substr(i, 1 << 20)).ok());
+  const bool hashes = (*w)->HashesContent();
   auto info = (*w)->Commit();
   ASSERT_TRUE(info.ok()) << info.status().message();
+  // A writer that hashes reports the digest the store checked; others none.
+  EXPECT_EQ(info->sha256, hashes ? Sha256Hex(bytes) : "");
   auto head = store_->Head(key);
   ASSERT_TRUE(head.ok());
   EXPECT_EQ(head->size, static_cast<std::int64_t>(bytes.size()));

@@ -1,7 +1,5 @@
 #include "adapters/s3/s3_client.hpp"
 
-#include <zlib.h>
-
 #include <pugixml.hpp>
 #include <random>
 #include <thread>
@@ -191,7 +189,7 @@ Result<HttpResponse> S3Client::Send(const Call& call) {
 namespace {
 
 // aws-chunked framing of a body of known size in frames of `chunk` bytes,
-// ending with the zero frame and a CRC32 trailer.
+// ending with the zero frame and a SHA-256 trailer.
 class ChunkedPut : public S3StreamingPut {
  public:
   ChunkedPut(std::unique_ptr<HttpExchange> x, std::string what, std::uint64_t size, size_t chunk)
@@ -203,14 +201,14 @@ class ChunkedPut : public S3StreamingPut {
     auto frame = [](std::uint64_t n) { return Hex(n).size() + 2 + n + 2; };
     std::uint64_t len = (size / chunk) * frame(chunk);
     if (size % chunk) len += frame(size % chunk);
-    return len + 3 /* "0\r\n" */ + TrailerLine(0).size() + 2 /* the blank line */;
+    return len + 3 /* "0\r\n" */ + TrailerLine(std::string(64, '0')).size() + 2 /* the blank line */;
   }
 
   Status Write(std::string_view bytes) override {
     if (!x_) return Internal("storage_closed", "write to a closed object");
     if (written_ + bytes.size() > size_) return Fail(InvalidArgument("size_mismatch", "more bytes than the declared length"));
     written_ += bytes.size();
-    crc_ = crc32_z(crc_, reinterpret_cast<const Bytef*>(bytes.data()), bytes.size());
+    hash_.Update(bytes);
     while (!bytes.empty()) {
       size_t take = std::min(bytes.size(), chunk_ - buf_.size());
       buf_.append(bytes.substr(0, take));
@@ -220,16 +218,17 @@ class ChunkedPut : public S3StreamingPut {
     return Status::Ok();
   }
 
-  Status Finish() override {
+  Result<std::string> Finish() override {
     if (!x_) return Internal("storage_closed", "finish of a closed object");
     if (written_ != size_) return Fail(InvalidArgument("size_mismatch", "fewer bytes than the declared length"));
     if (!buf_.empty()) ARCA_RETURN_IF_ERROR(SendFrame());
-    ARCA_RETURN_IF_ERROR(Check(x_->Write("0\r\n" + TrailerLine(crc_) + "\r\n")));
+    std::string digest = hash_.FinishHex();
+    ARCA_RETURN_IF_ERROR(Check(x_->Write("0\r\n" + TrailerLine(digest) + "\r\n")));
     auto res = x_->Finish(1 << 20);
     x_.reset();
     if (!res.ok()) return res.status();
     if (res->status < 200 || res->status >= 300) return FromResponse(*res, what_);
-    return Status::Ok();
+    return digest;
   }
 
  private:
@@ -237,14 +236,15 @@ class ChunkedPut : public S3StreamingPut {
     char b[24];
     return std::string(b, static_cast<size_t>(std::snprintf(b, sizeof b, "%llx", static_cast<unsigned long long>(n))));
   }
-  // "x-amz-checksum-crc32:<base64 of the big-endian CRC>\r\n"; always 31 bytes.
-  static std::string TrailerLine(unsigned long crc) {
-    const unsigned char be[4] = {static_cast<unsigned char>(crc >> 24), static_cast<unsigned char>(crc >> 16),
-                                 static_cast<unsigned char>(crc >> 8), static_cast<unsigned char>(crc)};
-    std::string b64 = Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(be), 4));
+  // "x-amz-checksum-sha256:<base64 of the raw digest>\r\n"; always 68 bytes.
+  static std::string TrailerLine(const std::string& hex_digest) {
+    std::string raw;
+    for (size_t i = 0; i + 1 < hex_digest.size(); i += 2)
+      raw.push_back(static_cast<char>(std::stoi(hex_digest.substr(i, 2), nullptr, 16)));
+    std::string b64 = Base64UrlEncode(raw);
     for (auto& c : b64) c = c == '-' ? '+' : c == '_' ? '/' : c;
     while (b64.size() % 4) b64 += '=';
-    return "x-amz-checksum-crc32:" + b64 + "\r\n";
+    return "x-amz-checksum-sha256:" + b64 + "\r\n";
   }
   Status SendFrame() {
     std::string head = Hex(buf_.size()) + "\r\n";
@@ -274,7 +274,7 @@ class ChunkedPut : public S3StreamingPut {
   size_t chunk_;
   std::string buf_;
   std::uint64_t written_ = 0;
-  unsigned long crc_ = crc32_z(0, nullptr, 0);
+  Sha256 hash_;
 };
 
 }  // namespace
@@ -287,7 +287,7 @@ Result<std::unique_ptr<S3StreamingPut>> S3Client::BeginStreamingPut(const std::s
   if (if_absent) c.headers.emplace_back("If-None-Match", "*");
   c.headers.emplace_back("Content-Encoding", "aws-chunked");
   c.headers.emplace_back("x-amz-decoded-content-length", std::to_string(size));
-  c.headers.emplace_back("x-amz-trailer", "x-amz-checksum-crc32");
+  c.headers.emplace_back("x-amz-trailer", "x-amz-checksum-sha256");
   c.headers.emplace_back("Content-Length", std::to_string(ChunkedPut::EncodedLength(size, chunk_bytes)));
   auto [target, headers] = Signed(c, "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
   auto x = http_.Open(HttpRequest{"PUT", target, headers, {}});

@@ -127,12 +127,13 @@ class StreamingWriter : public ObjectWriter {
   }
   Result<ObjectInfo> Commit() override {
     if (!put_) return Internal("storage_closed", "commit of a closed object");
-    Status st = put_->Finish();
+    auto digest = put_->Finish();
     put_.reset();
-    if (!st.ok()) return st;
-    return ObjectInfo{key_, static_cast<std::int64_t>(size_), "", meta_};
+    if (!digest.ok()) return digest.status();
+    return ObjectInfo{key_, static_cast<std::int64_t>(size_), "", meta_, *digest};
   }
   void Abort() override { put_.reset(); }  // the request never ends: the store keeps nothing
+  bool HashesContent() const override { return true; }
 
  private:
   std::unique_ptr<S3StreamingPut> put_;
