@@ -1,5 +1,8 @@
-// Sends one file as multipart/form-data with XMLHttpRequest, whose upload
-// progress events fetch() does not offer. See docs/web.md for why not Uppy.
+// Sends one file as the raw request body (X-File-Name, CONTRACT §3) with
+// XMLHttpRequest, whose upload progress events fetch() does not offer. The
+// browser sets Content-Length from the File, so the server knows the size
+// up front: it refuses a file over its limit before any byte is sent, and
+// with S3 streams the bytes into one PutObject. See docs/web.md for why not Uppy.
 import { ApiError, errorFromResponse, networkError, type FileRecord } from "./api";
 
 export interface UploadCallbacks {
@@ -16,16 +19,14 @@ export interface Sending {
 
 export function sendFile(file: File, folder: string, authHeader: Record<string, string>, cb: UploadCallbacks): Sending {
   const xhr = new XMLHttpRequest();
-  const form = new FormData();
-  // The server takes the optional fields only before the file part.
-  if (folder.trim()) form.append("folder", folder.trim());
-  form.append("file", file, file.name);
   xhr.open("POST", "/api/files");
   for (const [k, v] of Object.entries(authHeader)) xhr.setRequestHeader(k, v);
   xhr.setRequestHeader("Accept", "application/json");
+  xhr.setRequestHeader("X-File-Name", encodeURIComponent(file.name));
+  if (folder.trim()) xhr.setRequestHeader("X-File-Folder", encodeURIComponent(folder.trim()));
+  xhr.setRequestHeader("Content-Type", file.type || "application/octet-stream");
   xhr.upload.onprogress = (e) => {
-    // e.total counts the multipart framing too; scale to the file's bytes.
-    if (e.lengthComputable && e.total > 0) cb.progress(Math.round((e.loaded / e.total) * file.size));
+    if (e.lengthComputable) cb.progress(Math.min(e.loaded, file.size));
   };
   xhr.onload = () => {
     const text = xhr.responseText;
@@ -43,6 +44,6 @@ export function sendFile(file: File, folder: string, authHeader: Record<string, 
     cb.failed(errorFromResponse(xhr.status, text));
   };
   xhr.onerror = () => cb.failed(networkError());
-  xhr.send(form);
+  xhr.send(file);
   return { abort: () => xhr.abort() };
 }
