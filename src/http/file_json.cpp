@@ -1,29 +1,71 @@
 #include "http/file_json.hpp"
 
-#include <boost/json.hpp>
-
 #include "core/time.hpp"
 
 namespace arca::http {
 
-boost::json::object FileJson(const FileRecord& f) {
-  boost::json::array tags;
-  for (auto& t : f.tags) tags.emplace_back(t);
-  return {{"id", f.id},
-          {"name", f.name},
-          {"folder", f.folder},
-          {"project", f.project},
-          {"owner", {{"id", f.owner_id}, {"username", f.owner_username}}},
-          {"size", f.size},
-          {"content_type", f.content_type},
-          {"declared_content_type", f.declared_content_type},
-          {"sha256", f.sha256},
-          {"description", f.description},
-          {"tags", std::move(tags)},
-          {"status", ToString(f.status)},
-          {"state", ToString(f.state)},
-          {"created_at", FormatRfc3339(f.created_at)},
-          {"updated_at", FormatRfc3339(f.updated_at)}};
+void AppendJsonString(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  size_t plain = 0;  // start of the run of bytes that need no escape
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.substr(plain, i - plain));
+    plain = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 0xF]);
+    }
+  }
+  out.append(s.substr(plain));
+  out.push_back('"');
+}
+
+void AppendFileJson(std::string& out, const FileRecord& f) {
+  auto field = [&out](std::string_view name, std::string_view value) {
+    out.append(name);
+    AppendJsonString(out, value);
+  };
+  field("{\"id\":", f.id);
+  field(",\"name\":", f.name);
+  field(",\"folder\":", f.folder);
+  field(",\"project\":", f.project);
+  field(",\"owner\":{\"id\":", f.owner_id);
+  field(",\"username\":", f.owner_username);
+  out += "},\"size\":";
+  out += std::to_string(f.size);
+  field(",\"content_type\":", f.content_type);
+  field(",\"declared_content_type\":", f.declared_content_type);
+  field(",\"sha256\":", f.sha256);
+  field(",\"description\":", f.description);
+  out += ",\"tags\":[";
+  for (size_t i = 0; i < f.tags.size(); ++i) {
+    if (i) out.push_back(',');
+    AppendJsonString(out, f.tags[i]);
+  }
+  out.push_back(']');
+  field(",\"status\":", ToString(f.status));
+  field(",\"state\":", ToString(f.state));
+  field(",\"created_at\":", FormatRfc3339(f.created_at));
+  field(",\"updated_at\":", FormatRfc3339(f.updated_at));
+  out.push_back('}');
+}
+
+std::string FileJson(const FileRecord& f) {
+  std::string out;
+  out.reserve(512);
+  AppendFileJson(out, f);
+  return out;
 }
 
 }  // namespace arca::http

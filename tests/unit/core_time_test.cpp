@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -129,6 +131,27 @@ TEST(CoreTime, RejectsOffsetsOutsideTheClock) {
   EXPECT_FALSE(ParseRfc3339("2026-12-04T19:59:52+99:99").has_value());
   EXPECT_FALSE(ParseRfc3339("2026-12-04T19:59:52-01:60").has_value());
   EXPECT_TRUE(ParseRfc3339("2026-12-04T19:59:52+23:59").has_value());
+}
+
+}  // namespace
+}  // namespace arca
+
+namespace arca {
+namespace {
+
+// The hand-written calendar agrees with the C library's on every day from
+// 1900 to 2400 (leap years, centuries, 2000 and 2100 included).
+TEST(CoreTime, FormattingAgreesWithGmtimeOverCenturies) {
+  for (long long day = -25567; day <= 157000; day += 1) {
+    const long long secs = day * 86400 + (day * 7919) % 86400;
+    std::time_t tt = static_cast<std::time_t>(secs);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char want[96];
+    std::snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.000042Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    ASSERT_EQ(FormatRfc3339(secs * 1000000 + 42), want) << day;
+  }
 }
 
 }  // namespace

@@ -16,16 +16,22 @@ const std::string& Id(const Request& req) { return req.path_params.at("id"); }
 // The answers of the three reads, shared by the blocking and async handlers.
 Response PageAnswer(const Result<FilePage>& page) {
   if (!page.ok()) return Problem(page.status());
-  json::array items;
-  for (auto& f : page->items) items.emplace_back(FileJson(f));
-  json::object o{{"items", std::move(items)}, {"next_cursor", nullptr}};
-  if (page->next) o["next_cursor"] = EncodeCursor(*page->next);
-  return Json(200, json::serialize(o));
+  std::string body = "{\"items\":[";
+  body.reserve(page->items.size() * 560 + 64);
+  for (size_t i = 0; i < page->items.size(); ++i) {
+    if (i) body.push_back(',');
+    AppendFileJson(body, page->items[i]);
+  }
+  body += "],\"next_cursor\":";
+  if (page->next) AppendJsonString(body, EncodeCursor(*page->next));
+  else body += "null";
+  body.push_back('}');
+  return Json(200, std::move(body));
 }
 
 Response RecordAnswer(const Result<FileRecord>& f) {
   if (!f.ok()) return Problem(f.status());
-  return Json(200, json::serialize(FileJson(*f)));
+  return Json(200, FileJson(*f));
 }
 
 Response LinkAnswer(const Request& req, const Result<PresignedLink>& link) {
@@ -96,7 +102,7 @@ Response PatchFile(App& app, Request& req) {
   }
   auto f = arca::UpdateFile(app, *req.caller, Id(req), std::move(patch), req.request_id);
   if (!f.ok()) return Problem(f.status());
-  return Json(f->renaming ? 202 : 200, json::serialize(FileJson(f->record)));
+  return Json(f->renaming ? 202 : 200, FileJson(f->record));
 }
 
 Response DeleteFile(App& app, Request& req) {

@@ -23,7 +23,7 @@ constexpr std::uint64_t kMultipartOverhead = 1 << 20;
 
 Response Accepted(const UploadOutcome& out) {
   if (!out.async) {
-    Response r = Json(201, json::serialize(FileJson(out.record)));
+    Response r = Json(201, FileJson(out.record));
     r.Header("Location", "/api/files/" + out.record.id);
     return r;
   }
