@@ -20,4 +20,8 @@ bool IsValidUtf8(std::string_view s);
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 std::string RandomBytes(size_t n);
 
+// Appends a JSON string literal, quotes included: '"', '\\' and control
+// characters escaped, everything else (UTF-8 included) as is.
+void AppendJsonString(std::string& out, std::string_view s);
+
 }  // namespace arca

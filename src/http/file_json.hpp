@@ -12,8 +12,5 @@ namespace arca::http {
 
 void AppendFileJson(std::string& out, const FileRecord& f);
 std::string FileJson(const FileRecord& f);
-// A JSON string literal, quotes included: '"', '\' and control characters
-// escaped, everything else (UTF-8 included) as is.
-void AppendJsonString(std::string& out, std::string_view s);
 
 }  // namespace arca::http

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "core/encoding.hpp"
 #include "http/file_json.hpp"
 
 namespace arca::http {

@@ -2,6 +2,7 @@
 
 #include "app/change_files.hpp"
 #include "app/read_files.hpp"
+#include "core/encoding.hpp"
 #include "core/list_query.hpp"
 #include "core/time.hpp"
 #include "http/file_json.hpp"
