@@ -1,35 +1,25 @@
 // The renamer's work (named layout): copy, point the row, remove the old.
 #include "app/background_work.hpp"
-#include "core/encoding.hpp"
+#include "app/file_objects.hpp"
 #include "core/failpoint.hpp"
 
 namespace arca {
 namespace {
 
-// Which file an object belongs to (its arca-id), "" when there is none.
-Result<std::string> FileIdAt(App& app, const std::string& key) {
-  auto head = app.objects.Head(key);
-  if (!head.ok()) return head.status().kind() == ErrorKind::kNotFound ? Result<std::string>(std::string()) : head.status();
-  auto it = head->meta.find("arca-id");
-  return it == head->meta.end() ? std::string() : it->second;
-}
-
 // Removes a copy of the file's bytes it no longer uses. Never an object of
 // another file: by the time a redelivered event runs, someone else may have
 // taken the old name.
 Status DeleteIfOurs(App& app, const std::string& key, const std::string& id) {
-  auto owner = FileIdAt(app, key);
+  auto owner = FileIdAt(app.objects, key);
   if (!owner.ok()) return owner.status();
-  if (*owner != id) return Status::Ok();
+  if (owner->value_or("") != id) return Status::Ok();
   return app.objects.Delete(key);
 }
 
-ObjectMeta MetaAfterRename(const FileRecord& row, const RenameRequested& e) {
-  return {{"arca-id", row.id},
-          {"arca-owner", row.owner_id},
-          {"arca-name", PercentEncode(e.name)},
-          {"arca-folder", PercentEncode(e.folder)},
-          {"arca-project", PercentEncode(row.project)}};
+ObjectMeta MetaAfterRename(FileRecord row, const RenameRequested& e) {
+  row.name = e.name;
+  row.folder = e.folder;
+  return FileObjectMeta(row);
 }
 
 // One try; kAborted when the row changed between reading and updating it.
@@ -57,9 +47,9 @@ Status MoveOnce(App& app, const RenameRequested& e) {
       }
       if (copied.status().code() != "object_exists") return copied.status();
       // Ours from an earlier try that was cut short, or another file's.
-      auto owner = FileIdAt(app, e.new_key);
+      auto owner = FileIdAt(app.objects, e.new_key);
       if (!owner.ok()) return owner.status();
-      if (*owner != id) return Conflict("name_taken", "another file already has the key " + e.new_key);
+      if (owner->value_or("") != id) return Conflict("name_taken", "another file already has the key " + e.new_key);
     }
     Failpoint("after-copy-before-row-update");
     auto renamed = app.meta.RenameFile(id, from, e.new_key, e.name, e.folder, app.clock.Now());

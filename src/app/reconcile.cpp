@@ -5,6 +5,7 @@
 #include <future>
 #include <map>
 
+#include "app/file_objects.hpp"
 #include "app/upload_file.hpp"
 #include "core/crypto.hpp"
 #include "core/encoding.hpp"
@@ -158,8 +159,7 @@ class Pass {
   // Opaque keys name the file; named keys carry it in the object's metadata.
   std::string IdOf(const std::string& key, const ObjectInfo& head) const {
     if (prefix_ == KeyPrefix(KeyLayout::kOpaque)) return key.substr(prefix_.size());
-    auto it = head.meta.find("arca-id");
-    return it == head.meta.end() ? std::string() : it->second;
+    return FileIdIn(head.meta);
   }
 
   // kInvalidArgument when the object's own facts are not enough for a row.

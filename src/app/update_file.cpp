@@ -1,5 +1,6 @@
 #include "app/change_files.hpp"
 
+#include "app/file_objects.hpp"
 #include "app/read_files.hpp"
 #include "core/encoding.hpp"
 #include "core/ids.hpp"
@@ -23,10 +24,9 @@ Result<std::optional<std::string>> KeyAfter(App& app, const FileRecord& current,
 // Another file's object under the key is a name clash; a copy of this
 // file's own (a rename that was cut short) is not.
 Status CheckKeyFree(App& app, const std::string& key, const std::string& id, const std::string& name) {
-  auto head = app.objects.Head(key);
-  if (!head.ok()) return head.status().kind() == ErrorKind::kNotFound ? Status::Ok() : head.status();
-  auto it = head->meta.find("arca-id");
-  if (it != head->meta.end() && it->second == id) return Status::Ok();
+  auto owner = FileIdAt(app.objects, key);
+  if (!owner.ok()) return owner.status();
+  if (!owner->has_value() || **owner == id) return Status::Ok();
   return Conflict("name_taken", "a file named '" + name + "' is already in that folder");
 }
 

@@ -1,5 +1,6 @@
 #include "app/upload_file.hpp"
 
+#include "app/file_objects.hpp"
 #include "core/encoding.hpp"
 #include "core/failpoint.hpp"
 #include "core/ids.hpp"
@@ -64,11 +65,7 @@ Result<std::unique_ptr<UploadSession>> UploadSession::Begin(App& app, const Call
   } else {
     rec.object_key = OpaqueObjectKey(rec.id);
   }
-  ObjectMeta meta{{"arca-id", rec.id},
-                  {"arca-owner", rec.owner_id},
-                  {"arca-name", PercentEncode(rec.name)},
-                  {"arca-folder", PercentEncode(rec.folder)},
-                  {"arca-project", PercentEncode(rec.project)}};
+  const ObjectMeta meta = FileObjectMeta(rec);
   // A named key is the file's name: the store refuses to replace another
   // file's object (two uploads of one name race to the same key).
   const IfExists if_exists = app.settings.key_layout == KeyLayout::kNamed ? IfExists::kFail : IfExists::kReplace;
@@ -117,10 +114,9 @@ Result<UploadOutcome> UploadSession::Finish() {
     if (info.status().code() != "object_exists") return info.status();
     // The key is taken: by another file, or by this very upload when a
     // retried request's first try had landed after all.
-    auto there = app_.objects.Head(rec_.object_key);
-    auto id = there.ok() ? there->meta.find("arca-id") : ObjectMeta::const_iterator();
     // (Never for a writer that hashes: it streams in one request, never retried.)
-    if (!there.ok() || id == there->meta.end() || id->second != rec_.id || writer_hashes_) return NameTaken();
+    auto owner = FileIdAt(app_.objects, rec_.object_key);
+    if (!owner.ok() || owner->value_or("") != rec_.id || writer_hashes_) return NameTaken();
   }
   Failpoint("after-object-put");
   Micros now = app_.clock.Now();

@@ -22,12 +22,14 @@ Sha256::~Sha256() = default;
 
 void Sha256::Update(std::string_view bytes) { EVP_DigestUpdate(impl_->ctx, bytes.data(), bytes.size()); }
 
-std::string Sha256::FinishHex() {
+std::string Sha256::FinishRaw() {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(impl_->ctx, md, &len);
-  return HexEncode(std::string_view(reinterpret_cast<char*>(md), len));
+  return std::string(reinterpret_cast<char*>(md), len);
 }
+
+std::string Sha256::FinishHex() { return HexEncode(FinishRaw()); }
 
 std::string Sha256Hex(std::string_view bytes) {
   Sha256 h;

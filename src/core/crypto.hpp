@@ -15,6 +15,7 @@ class Sha256 {
   Sha256& operator=(const Sha256&) = delete;
   void Update(std::string_view bytes);
   std::string FinishHex();  // lowercase hex digest; the object is spent after this
+  std::string FinishRaw();  // the 32-byte digest; likewise
 
  private:
   struct Impl;

@@ -10,6 +10,8 @@ namespace arca {
 
 std::string HexEncode(std::string_view bytes);
 std::string Base64UrlEncode(std::string_view bytes);
+// RFC 4648 §4 ("+/", padded), as S3's checksum headers want it.
+std::string Base64Encode(std::string_view bytes);
 std::optional<std::string> Base64UrlDecode(std::string_view text);
 // Encodes every byte outside RFC 3986's unreserved set.
 std::string PercentEncode(std::string_view bytes);

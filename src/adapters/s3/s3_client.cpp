@@ -194,14 +194,14 @@ class ChunkedPut : public S3StreamingPut {
  public:
   ChunkedPut(std::unique_ptr<HttpExchange> x, std::string what, std::uint64_t size, size_t chunk)
       : x_(std::move(x)), what_(std::move(what)), size_(size), chunk_(chunk) {
-    buf_.reserve(std::min<std::uint64_t>(chunk_, size_));
+    buf_.reserve(std::min<std::uint64_t>(chunk_, size_) + 2);  // a frame and its CRLF
   }
 
   static std::uint64_t EncodedLength(std::uint64_t size, size_t chunk) {
     auto frame = [](std::uint64_t n) { return Hex(n).size() + 2 + n + 2; };
     std::uint64_t len = (size / chunk) * frame(chunk);
     if (size % chunk) len += frame(size % chunk);
-    return len + 3 /* "0\r\n" */ + TrailerLine(std::string(64, '0')).size() + 2 /* the blank line */;
+    return len + 3 /* "0\r\n" */ + TrailerLine(std::string(32, '\0')).size() + 2 /* the blank line */;
   }
 
   Status Write(std::string_view bytes) override {
@@ -222,13 +222,13 @@ class ChunkedPut : public S3StreamingPut {
     if (!x_) return Internal("storage_closed", "finish of a closed object");
     if (written_ != size_) return Fail(InvalidArgument("size_mismatch", "fewer bytes than the declared length"));
     if (!buf_.empty()) ARCA_RETURN_IF_ERROR(SendFrame());
-    std::string digest = hash_.FinishHex();
+    const std::string digest = hash_.FinishRaw();
     ARCA_RETURN_IF_ERROR(Check(x_->Write("0\r\n" + TrailerLine(digest) + "\r\n")));
     auto res = x_->Finish(1 << 20);
     x_.reset();
     if (!res.ok()) return res.status();
     if (res->status < 200 || res->status >= 300) return FromResponse(*res, what_);
-    return digest;
+    return HexEncode(digest);
   }
 
  private:
@@ -236,15 +236,9 @@ class ChunkedPut : public S3StreamingPut {
     char b[24];
     return std::string(b, static_cast<size_t>(std::snprintf(b, sizeof b, "%llx", static_cast<unsigned long long>(n))));
   }
-  // "x-amz-checksum-sha256:<base64 of the raw digest>\r\n"; always 68 bytes.
-  static std::string TrailerLine(const std::string& hex_digest) {
-    std::string raw;
-    for (size_t i = 0; i + 1 < hex_digest.size(); i += 2)
-      raw.push_back(static_cast<char>(std::stoi(hex_digest.substr(i, 2), nullptr, 16)));
-    std::string b64 = Base64UrlEncode(raw);
-    for (auto& c : b64) c = c == '-' ? '+' : c == '_' ? '/' : c;
-    while (b64.size() % 4) b64 += '=';
-    return "x-amz-checksum-sha256:" + b64 + "\r\n";
+  // "x-amz-checksum-sha256:<base64 of the 32-byte digest>\r\n"; always 68 bytes.
+  static std::string TrailerLine(std::string_view raw_digest) {
+    return "x-amz-checksum-sha256:" + Base64Encode(raw_digest) + "\r\n";
   }
   Status SendFrame() {
     std::string head = Hex(buf_.size()) + "\r\n";
