@@ -4,6 +4,7 @@
 #include <random>
 #include <thread>
 
+#include "core/crc32c.hpp"
 #include "core/crypto.hpp"
 #include "core/encoding.hpp"
 #include "core/time.hpp"
@@ -189,7 +190,8 @@ Result<HttpResponse> S3Client::Send(const Call& call) {
 namespace {
 
 // aws-chunked framing of a body of known size in frames of `chunk` bytes,
-// ending with the zero frame and a SHA-256 trailer.
+// ending with the zero frame and a CRC-32C trailer. The SHA-256 the record
+// keeps is computed here too, in the same pass over the bytes.
 class ChunkedPut : public S3StreamingPut {
  public:
   ChunkedPut(std::unique_ptr<HttpExchange> x, std::string what, std::uint64_t size, size_t chunk)
@@ -201,7 +203,7 @@ class ChunkedPut : public S3StreamingPut {
     auto frame = [](std::uint64_t n) { return Hex(n).size() + 2 + n + 2; };
     std::uint64_t len = (size / chunk) * frame(chunk);
     if (size % chunk) len += frame(size % chunk);
-    return len + 3 /* "0\r\n" */ + TrailerLine(std::string(32, '\0')).size() + 2 /* the blank line */;
+    return len + 3 /* "0\r\n" */ + TrailerLine(Crc32c()).size() + 2 /* the blank line */;
   }
 
   Status Write(std::string_view bytes) override {
@@ -209,6 +211,7 @@ class ChunkedPut : public S3StreamingPut {
     if (written_ + bytes.size() > size_) return Fail(InvalidArgument("size_mismatch", "more bytes than the declared length"));
     written_ += bytes.size();
     hash_.Update(bytes);
+    crc_.Update(bytes);
     while (!bytes.empty()) {
       size_t take = std::min(bytes.size(), chunk_ - buf_.size());
       buf_.append(bytes.substr(0, take));
@@ -222,13 +225,12 @@ class ChunkedPut : public S3StreamingPut {
     if (!x_) return Internal("storage_closed", "finish of a closed object");
     if (written_ != size_) return Fail(InvalidArgument("size_mismatch", "fewer bytes than the declared length"));
     if (!buf_.empty()) ARCA_RETURN_IF_ERROR(SendFrame());
-    const std::string digest = hash_.FinishRaw();
-    ARCA_RETURN_IF_ERROR(Check(x_->Write("0\r\n" + TrailerLine(digest) + "\r\n")));
+    ARCA_RETURN_IF_ERROR(Check(x_->Write("0\r\n" + TrailerLine(crc_) + "\r\n")));
     auto res = x_->Finish(1 << 20);
     x_.reset();
     if (!res.ok()) return res.status();
     if (res->status < 200 || res->status >= 300) return FromResponse(*res, what_);
-    return HexEncode(digest);
+    return hash_.FinishHex();
   }
 
  private:
@@ -236,9 +238,9 @@ class ChunkedPut : public S3StreamingPut {
     char b[24];
     return std::string(b, static_cast<size_t>(std::snprintf(b, sizeof b, "%llx", static_cast<unsigned long long>(n))));
   }
-  // "x-amz-checksum-sha256:<base64 of the 32-byte digest>\r\n"; always 68 bytes.
-  static std::string TrailerLine(std::string_view raw_digest) {
-    return "x-amz-checksum-sha256:" + Base64Encode(raw_digest) + "\r\n";
+  // "x-amz-checksum-crc32c:<base64 of the 4 bytes>\r\n"; always the same length.
+  static std::string TrailerLine(const Crc32c& crc) {
+    return "x-amz-checksum-crc32c:" + Base64Encode(crc.BigEndian()) + "\r\n";
   }
   Status SendFrame() {
     std::string head = Hex(buf_.size()) + "\r\n";
@@ -269,6 +271,7 @@ class ChunkedPut : public S3StreamingPut {
   std::string buf_;
   std::uint64_t written_ = 0;
   Sha256 hash_;
+  Crc32c crc_;
 };
 
 }  // namespace
@@ -281,7 +284,7 @@ Result<std::unique_ptr<S3StreamingPut>> S3Client::BeginStreamingPut(const std::s
   if (if_absent) c.headers.emplace_back("If-None-Match", "*");
   c.headers.emplace_back("Content-Encoding", "aws-chunked");
   c.headers.emplace_back("x-amz-decoded-content-length", std::to_string(size));
-  c.headers.emplace_back("x-amz-trailer", "x-amz-checksum-sha256");
+  c.headers.emplace_back("x-amz-trailer", "x-amz-checksum-crc32c");
   c.headers.emplace_back("Content-Length", std::to_string(ChunkedPut::EncodedLength(size, chunk_bytes)));
   auto [target, headers] = Signed(c, "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
   auto x = http_.Open(HttpRequest{"PUT", target, headers, {}});

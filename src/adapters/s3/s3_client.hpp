@@ -49,16 +49,17 @@ struct ListPage {
 // known (up to S3's 5 GiB): one request, so the store writes the bytes once
 // (a multipart upload writes them twice on servers that assemble parts).
 // The body goes aws-chunked (STREAMING-UNSIGNED-PAYLOAD-TRAILER) with a
-// SHA-256 trailer: a body cut off mid-way is an incomplete request the store
-// refuses, never a short object, and the store checks the digest. Destroying it before Finish drops the
-// request. Not retried: the bytes are gone once sent.
+// CRC-32C trailer: a body cut off mid-way is an incomplete request the store
+// refuses, never a short object, and the store checks the checksum (a
+// SHA-256 trailer cost the store a second hash of every byte). Destroying it before Finish drops the request. Not
+// retried: the bytes are gone once sent.
 class S3StreamingPut {
  public:
   virtual ~S3StreamingPut() = default;
   // More bytes than announced: kInvalidArgument "size_mismatch".
   virtual Status Write(std::string_view bytes) = 0;
   // Fewer bytes than announced: kInvalidArgument "size_mismatch" (nothing
-  // stored). Returns the body's SHA-256 (lowercase hex), which the store checked.
+  // stored). Returns the body's SHA-256 (lowercase hex), computed as it passed.
   virtual Result<std::string> Finish() = 0;
 };
 

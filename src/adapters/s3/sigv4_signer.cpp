@@ -173,11 +173,21 @@ std::string StringToSign(const std::string& canonical_request, const SignParams&
 
 std::string Signature(const Credentials& c, const std::string& string_to_sign, const SignParams& p) {
   const Stamp st = MakeStamp(p.now);
-  std::string key = HmacSha256("AWS4" + c.secret_key, st.date);
-  key = HmacSha256(key, p.region);
-  key = HmacSha256(key, p.service);
-  key = HmacSha256(key, "aws4_request");
-  return HexEncode(HmacSha256(key, string_to_sign));
+  // The signing key depends only on the secret, the day, the region and the
+  // service: derived once a day instead of four HMACs per signature (the
+  // presigned-link path signs one URL per request).
+  struct Derived {
+    std::string secret, date, region, service, key;
+  };
+  thread_local Derived last;
+  if (last.key.empty() || last.secret != c.secret_key || last.date != st.date || last.region != p.region ||
+      last.service != p.service) {
+    std::string key = HmacSha256("AWS4" + c.secret_key, st.date);
+    key = HmacSha256(key, p.region);
+    key = HmacSha256(key, p.service);
+    last = {c.secret_key, st.date, p.region, p.service, HmacSha256(key, "aws4_request")};
+  }
+  return HexEncode(HmacSha256(last.key, string_to_sign));
 }
 
 std::vector<std::pair<std::string, std::string>> SignHeaders(const Request& r, const Credentials& c,

@@ -1,0 +1,46 @@
+// CRC-32C as S3 checks it: a wrong value would make every streamed upload
+// fail at the store.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/crc32c.hpp"
+#include "core/encoding.hpp"
+
+namespace arca {
+namespace {
+
+std::uint32_t Crc(const std::string& s) {
+  Crc32c c;
+  c.Update(s);
+  return c.value();
+}
+
+TEST(Crc32cTest, MatchesPublishedCheckValues) {
+  EXPECT_EQ(Crc(""), 0x00000000u);
+  EXPECT_EQ(Crc("123456789"), 0xE3069283u);  // the CRC catalogue's check value
+  // RFC 3720, appendix B.4 (iSCSI).
+  EXPECT_EQ(Crc(std::string(32, '\0')), 0x8A9136AAu);
+  EXPECT_EQ(Crc(std::string(32, '\xff')), 0x62A8AB43u);
+  std::string ascending;
+  for (int i = 0; i < 32; ++i) ascending.push_back(static_cast<char>(i));
+  EXPECT_EQ(Crc(ascending), 0x46DD794Eu);
+}
+
+TEST(Crc32cTest, PiecesGiveTheSameValueAsTheWhole) {
+  std::string data;
+  for (int i = 0; i < 1000; ++i) data.push_back(static_cast<char>(i * 31 + 7));
+  Crc32c pieces;
+  for (size_t at = 0, n = 1; at < data.size(); at += n, n = n * 2 + 1) pieces.Update(data.substr(at, n));
+  EXPECT_EQ(pieces.value(), Crc(data));
+}
+
+TEST(Crc32cTest, EncodesAsS3Does) {
+  // S3 shows the 4 bytes big-endian, base64: "hello world" -> yZRlqg==.
+  Crc32c c;
+  c.Update("hello world");
+  EXPECT_EQ(Base64Encode(c.BigEndian()), "yZRlqg==");
+}
+
+}  // namespace
+}  // namespace arca
