@@ -99,6 +99,26 @@ class AsyncReads : public ::testing::Test {
     PQfinish(c);
   }
 
+  // Runs `sql` on a session of its own, as another process would.
+  void SqlOnOwnSession(const std::string& sql) {
+    PGconn* c = PQconnectdb(db_.url().c_str());
+    PGresult* r = PQexec(c, sql.c_str());
+    EXPECT_EQ(PQresultStatus(r), PGRES_COMMAND_OK) << PQerrorMessage(c);
+    PQclear(r);
+    PQfinish(c);
+  }
+  // How long until `seen()` holds, polling; 10 s when it never does.
+  template <typename Pred>
+  long MillisUntil(Pred seen) {
+    const auto start = std::chrono::steady_clock::now();
+    while (!seen()) {
+      if (std::chrono::steady_clock::now() - start > std::chrono::seconds(10)) return 10000;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return static_cast<long>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count());
+  }
+
   testing::PgTestDb db_;
   std::unique_ptr<PgMetadataStore> store_;
   asio::io_context loop_{1};
@@ -175,10 +195,81 @@ TEST_F(AsyncReads, MoreReadsThanConnectionsAllGetTheirOwnAnswer) {
   }
 }
 
+// GetFileAsync keeps the rows it found (FileRowCache). A change by another
+// process (here a plain SQL session) must show in the next reads within the
+// notification's delay, far inside the cache's 5 s lifetime.
+TEST_F(AsyncReads, AChangeByAnotherProcessShowsInTheNextReadsAtOnce) {
+  const FileRecord& f = files_[0];
+  ASSERT_LT(MillisUntil([&] { return store_->RowCacheListening(); }), 5000);
+  ASSERT_EQ(GetFile(f.id)->name, f.name);
+  // The row is kept: a change nobody announces (the trigger off) is not seen...
+  SqlOnOwnSession("ALTER TABLE files DISABLE TRIGGER files_changed");
+  SqlOnOwnSession("UPDATE files SET description = 'unannounced' WHERE id = '" + f.id + "'");
+  SqlOnOwnSession("ALTER TABLE files ENABLE TRIGGER files_changed");
+  EXPECT_EQ(GetFile(f.id)->description, f.description);
+  // ...and an announced one is, at once.
+  SqlOnOwnSession("UPDATE files SET name = 'renamed elsewhere.pdf' WHERE id = '" + f.id + "'");
+  EXPECT_LT(MillisUntil([&] {
+              auto r = GetFile(f.id);
+              return r.ok() && r->name == "renamed elsewhere.pdf";
+            }),
+            1000);
+  SqlOnOwnSession("DELETE FROM files WHERE id = '" + f.id + "'");
+  EXPECT_LT(MillisUntil([&] {
+              auto r = GetFile(f.id);
+              return !r.ok() && r.status().code() == "file_not_found";
+            }),
+            1000);
+}
+
+// A write through the store itself shows in the very next read: no waiting
+// for the notification (read your own writes on one API node).
+TEST_F(AsyncReads, AWriteThroughTheStoreShowsInTheVeryNextRead) {
+  const FileRecord& f = files_[1];
+  ASSERT_LT(MillisUntil([&] { return store_->RowCacheListening(); }), 5000);
+  ASSERT_TRUE(GetFile(f.id).ok());
+  FilePatch patch;
+  patch.description = "changed here";
+  ASSERT_TRUE(store_->UpdateFile(f.id, patch, NowMicros()).ok());
+  EXPECT_EQ(GetFile(f.id)->description, "changed here");
+  ASSERT_TRUE(store_->MarkDeleting(f.id, NowMicros()).ok());
+  EXPECT_EQ(GetFile(f.id)->state, FileState::kDeleting);
+  ASSERT_TRUE(store_->DeleteFile(f.id).ok());
+  auto gone = GetFile(f.id);
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(gone.status().code(), "file_not_found");
+}
+
+// While the listener is cut off, changes are not announced to it: what it
+// kept must not be served, and once it is back, changes show again.
+TEST_F(AsyncReads, ChangesMadeWhileTheListenerWasCutOffStillShow) {
+  const FileRecord& f = files_[2];
+  ASSERT_LT(MillisUntil([&] { return store_->RowCacheListening(); }), 5000);
+  ASSERT_TRUE(GetFile(f.id).ok());
+  KillOtherSessions();  // the listener's session and the loop's connections
+  SqlOnOwnSession("UPDATE files SET name = 'while nobody listened.pdf' WHERE id = '" + f.id + "'");
+  EXPECT_LT(MillisUntil([&] {
+              auto r = GetFile(f.id);
+              return r.ok() && r->name == "while nobody listened.pdf";
+            }),
+            3000);
+  // Listening again: the next change shows too.
+  ASSERT_LT(MillisUntil([&] { return store_->RowCacheListening(); }), 5000);
+  ASSERT_TRUE(GetFile(f.id).ok());
+  SqlOnOwnSession("UPDATE files SET name = 'after the listener came back.pdf' WHERE id = '" + f.id + "'");
+  EXPECT_LT(MillisUntil([&] {
+              auto r = GetFile(f.id);
+              return r.ok() && r->name == "after the listener came back.pdf";
+            }),
+            1000);
+}
+
 TEST_F(AsyncReads, ADroppedConnectionIsDatabaseUnavailableAndTheNextReadReconnects) {
   ASSERT_TRUE(GetFile(files_[0].id).ok());  // one connection open and idle
   KillOtherSessions();
-  auto during = GetFile(files_[0].id);
+  // Another file than the one just read: that one may still be in the row
+  // cache, and this test is about the loop's dropped connection.
+  auto during = GetFile(files_[1].id);
   ASSERT_FALSE(during.ok());
   EXPECT_EQ(during.status().code(), "database_unavailable") << during.status().message();
   auto after = GetFile(files_[0].id);

@@ -150,6 +150,17 @@ Read<FilePage> Listing(const ListQuery& q) {
 void PgMetadataStore::ReadOnEventLoops(const std::vector<boost::asio::io_context*>& loops, int connections) {
   loop_pools_.clear();
   for (auto* loop : loops) loop_pools_.push_back(std::make_unique<AsyncPool>(pool_.url(), connections, *loop));
+  std::lock_guard lock(cache_mu_);
+  cache_ = std::make_shared<FileRowCache>(pool_.url());
+}
+
+std::shared_ptr<FileRowCache> PgMetadataStore::Cache() {
+  std::lock_guard lock(cache_mu_);
+  return cache_;
+}
+
+void PgMetadataStore::Changed(const std::string& id) {
+  if (auto cache = Cache()) cache->Drop(id);
 }
 
 AsyncPool* PgMetadataStore::LoopPool() {
@@ -298,7 +309,14 @@ void PgMetadataStore::GetFileAsync(const std::string& id, ResultCallback<FileRec
   AsyncPool* pool = LoopPool();
   if (!pool) return done(GetFile(id));
   if (!IsValidId(id)) return done(FileNotFound(id));
-  RunOnLoop(*pool, FileById(id), std::move(done));
+  auto cache = Cache();
+  if (!cache) return RunOnLoop(*pool, FileById(id), std::move(done));
+  if (auto row = cache->Get(id)) return done(std::move(*row));
+  const auto generation = cache->Generation();
+  RunOnLoop<FileRecord>(*pool, FileById(id), [cache, generation, done = std::move(done)](Result<FileRecord> r) {
+    if (r.ok()) cache->Put(*r, generation);
+    done(std::move(r));
+  });
 }
 
 Result<FilePage> PgMetadataStore::ListFiles(const ListQuery& q) { return RunBlocking(pool_, Listing(q)); }
@@ -326,6 +344,7 @@ Result<FileRecord> PgMetadataStore::UpdateFile(const std::string& id, const File
     auto c = pool_.Acquire();
     if (!c.ok()) return c.status();
     auto r = (*c)->Exec(b.sql, b.params);
+    Changed(id);
     if (!r.ok()) return r.status();
     if (r->Affected() == 0) return FileNotFound(id);
   }
@@ -340,6 +359,7 @@ Result<FileRecord> PgMetadataStore::MarkDeleting(const std::string& id, Micros n
     auto r = (*c)->Exec("UPDATE files SET state = 'deleting', updated_at = " + Ts("$1") +
                             " WHERE id = $2::uuid AND state <> 'deleting'",
                         {std::to_string(now), id});
+    Changed(id);
     if (!r.ok()) return r.status();
     if (r->Affected() == 0) return FileNotFound(id);
   }
@@ -351,10 +371,12 @@ Status PgMetadataStore::DeleteFile(const std::string& id) {
   auto c = pool_.Acquire();
   if (!c.ok()) return c.status();
   // One statement, so the row and its tombstone go together.
-  return Check((*c)->Exec(
+  auto r = (*c)->Exec(
       "WITH gone AS (DELETE FROM files WHERE id = $1::uuid) "
       "INSERT INTO tombstones (file_id) VALUES ($1::uuid) ON CONFLICT DO NOTHING",
-      {id}));
+      {id});
+  Changed(id);
+  return Check(r);
 }
 
 Result<std::vector<FileRecord>> PgMetadataStore::ScanByObjectKey(const std::string& after, size_t limit) {
@@ -377,6 +399,7 @@ Status PgMetadataStore::MarkMissing(const std::string& id, Micros now) {
   auto r = (*c)->Exec("UPDATE files SET state = 'missing', updated_at = " + Ts("$1") +
                           " WHERE id = $2::uuid AND state = 'ready'",
                       {std::to_string(now), id});
+  Changed(id);
   if (!r.ok()) return r.status();
   if (r->Affected() == 0) return NotFound("file_not_found", "no ready file with id " + id);
   return Status::Ok();
@@ -392,6 +415,7 @@ Result<FileRecord> PgMetadataStore::RenameFile(const std::string& id, const std:
     auto r = (*c)->Exec("UPDATE files SET object_key = $1, name = $2, extension = $3, folder = $4, updated_at = " +
                             Ts("$5") + " WHERE id = $6::uuid AND object_key = $7 AND state <> 'deleting'",
                         {to_key, name, ExtensionOf(name), folder, std::to_string(now), id, from_key});
+    Changed(id);
     if (!r.ok()) return r.status();
     if (r->Affected() == 0) return FileNotFound(id);
   }

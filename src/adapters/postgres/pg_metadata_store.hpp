@@ -3,10 +3,12 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "adapters/postgres/pg_async_pool.hpp"
 #include "adapters/postgres/pg_pool.hpp"
+#include "adapters/postgres/pg_row_cache.hpp"
 #include "ports/metadata_store.hpp"
 
 namespace arca::postgres {
@@ -47,17 +49,34 @@ class PgMetadataStore : public MetadataStore {
   // of `loops` (the HTTP server's; one thread runs each), so a read runs on
   // the connections of the loop it was called from and completes on that
   // loop's thread. Called from any other thread, a read blocks as the
-  // defaults do. Call before the loops run, and StopReadingOnEventLoops
-  // once no thread runs them and before they are destroyed; neither is safe
-  // while requests are served.
+  // defaults do. GetFileAsync then also answers from a FileRowCache
+  // (pg_row_cache.hpp); the blocking reads, which writers and workers use,
+  // always read the table. Call before the loops run, and
+  // StopReadingOnEventLoops once no thread runs them and before they are
+  // destroyed; neither is safe while requests are served.
   void ReadOnEventLoops(const std::vector<boost::asio::io_context*>& loops, int connections);
-  void StopReadingOnEventLoops() { loop_pools_.clear(); }
+  // True while the row cache hears of changes (and so keeps rows).
+  bool RowCacheListening() {
+    auto cache = Cache();
+    return cache && cache->Listening();
+  }
+  void StopReadingOnEventLoops() {
+    loop_pools_.clear();
+    std::lock_guard lock(cache_mu_);
+    cache_.reset();
+  }
 
   // The SQL and parameters ListFiles runs (tests EXPLAIN it).
   static std::pair<std::string, Params> ListSql(const ListQuery& q);
 
  private:
+  // A write to the row here: the cached copy goes at once (read your writes).
+  void Changed(const std::string& id);
+
   Pool pool_;
+  std::mutex cache_mu_;                  // guards cache_ being set or reset, not its use
+  std::shared_ptr<FileRowCache> cache_;  // while reading on the event loops
+  std::shared_ptr<FileRowCache> Cache();
   // The pool of the loop the calling thread runs; null off the loops.
   AsyncPool* LoopPool();
   std::vector<std::unique_ptr<AsyncPool>> loop_pools_;

@@ -8,7 +8,7 @@ namespace {
 // Any constant will do; it only has to be the same in every Arca process.
 constexpr const char* kLockKey = "7411002001";
 
-constexpr std::array<std::string_view, 2> kMetadataMigrations{R"sql(
+constexpr std::array<std::string_view, 3> kMetadataMigrations{R"sql(
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE EXTENSION IF NOT EXISTS unaccent;
 -- unaccent() is only STABLE (its dictionary could change); indexes need an
@@ -80,6 +80,18 @@ CREATE TABLE reconcile_runs (
   finished_at timestamptz NOT NULL,
   summary     text NOT NULL
 );
+)sql",
+                                                                       R"sql(
+-- Every change to a file row, by any process, is announced with its id, so
+-- API nodes can drop the copy they keep for the hot reads (FileRowCache).
+-- Sent at commit; inserts need none (nothing caches a row before it exists).
+CREATE FUNCTION arca_file_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('arca_file_changed', OLD.id::text);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER files_changed AFTER UPDATE OR DELETE ON files
+  FOR EACH ROW EXECUTE FUNCTION arca_file_changed();
 )sql"};
 
 Status Apply(Conn& c, std::string_view table, const std::string_view* migrations, size_t count) {
