@@ -6,7 +6,9 @@ Against the S3 server of `scripts/services up` (versitygw), in one run:
      the same bytes to the store with curl --aws-sigv4 (target >= 0.9);
   2. peak RSS of `arca` during a 5 GiB upload, above idle (target < 64 MiB);
   3. /download requests/s (token check + DB row + presign) vs /healthz on the
-     same server under wrk (target >= 0.5).
+     same server under wrk (target >= 0.5). With PostgreSQL records the row
+     comes from Arca's file row cache after the first request (one file,
+     asked again and again); bench/pg_list.py measures the cold lookup too.
 
 Records go to PostgreSQL, as in production, when ARCA_DATABASE_URL is set
 (e.g. after `eval "$(scripts/services up)"`): a fresh database on that

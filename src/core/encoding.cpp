@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include <array>
 #include <stdexcept>
 
 namespace arca {
@@ -15,14 +16,14 @@ int HexVal(char c) {
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
-int B64Val(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '-') return 62;
-  if (c == '_') return 63;
-  return -1;
-}
+// Every bearer token is decoded on every request: a table, not a chain of tests.
+constexpr std::array<signed char, 256> kB64Values = [] {
+  std::array<signed char, 256> t{};
+  for (auto& v : t) v = -1;
+  for (int i = 0; i < 64; ++i) t[static_cast<unsigned char>(kB64[i])] = static_cast<signed char>(i);
+  return t;
+}();
+int B64Val(char c) { return kB64Values[static_cast<unsigned char>(c)]; }
 bool Unreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '.' || c == '_' || c == '~';
@@ -70,6 +71,7 @@ std::string Base64Encode(std::string_view bytes) {
 std::optional<std::string> Base64UrlDecode(std::string_view text) {
   if (text.size() % 4 == 1) return std::nullopt;
   std::string out;
+  out.reserve(text.size() * 3 / 4);
   unsigned acc = 0;
   int bits = 0;
   for (char c : text) {

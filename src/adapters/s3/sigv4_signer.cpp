@@ -119,18 +119,40 @@ CanonicalHeaders Canonicalize(const Pairs& headers) {
   return out;
 }
 
-std::string CanonicalQuery(const Pairs& query) {
+Pairs EncodePairs(const Pairs& query) {
   Pairs encoded;
-  encoded.reserve(query.size());
+  encoded.reserve(query.size() + 8);
   for (const auto& [k, v] : query) encoded.emplace_back(PercentEncode(k), PercentEncode(v));
-  // The order is over the encoded bytes, key first, then value.
-  std::sort(encoded.begin(), encoded.end());
+  return encoded;
+}
+
+// Joins encoded pairs as k=v&k=v.
+std::string JoinPairs(const std::vector<const std::pair<std::string, std::string>*>& pairs) {
+  size_t len = 0;
+  for (const auto* kv : pairs) len += kv->first.size() + kv->second.size() + 2;
   std::string out;
-  for (const auto& [k, v] : encoded) {
+  out.reserve(len);
+  for (const auto* kv : pairs) {
     if (!out.empty()) out += '&';
-    out += k + "=" + v;
+    out += kv->first;
+    out += '=';
+    out += kv->second;
   }
   return out;
+}
+
+// The order is over the encoded bytes, key first, then value.
+std::string CanonicalQueryOfEncoded(const Pairs& encoded, size_t count) {
+  std::vector<const std::pair<std::string, std::string>*> sorted;
+  sorted.reserve(count);
+  for (size_t i = 0; i < count; ++i) sorted.push_back(&encoded[i]);
+  std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return *a < *b; });
+  return JoinPairs(sorted);
+}
+
+std::string CanonicalQuery(const Pairs& query) {
+  const Pairs encoded = EncodePairs(query);
+  return CanonicalQueryOfEncoded(encoded, encoded.size());
 }
 
 bool HasHeader(const Pairs& headers, std::string_view lower_name) {
@@ -157,13 +179,20 @@ std::string EncodePath(std::string_view decoded_path) {
   return out;
 }
 
-std::string CanonicalRequest(const Request& r, const SignParams& p) {
+namespace {
+// The canonical request from its parts, the query already canonical.
+std::string CanonicalFrom(const Request& r, const SignParams& p, const std::string& canonical_query,
+                          const CanonicalHeaders& headers) {
   // An empty line here would still yield a signature, just one no server will ever reproduce.
   if (r.payload_sha256.empty()) throw std::invalid_argument("sigv4: payload_sha256 is required");
-  const CanonicalHeaders headers = Canonicalize(r.headers);
   const std::string path = EncodePath(p.normalize_path ? NormalizePath(r.path) : r.path);
-  return r.method + "\n" + path + "\n" + CanonicalQuery(r.query) + "\n" + headers.block + "\n" + headers.names +
-         "\n" + r.payload_sha256;
+  return r.method + "\n" + path + "\n" + canonical_query + "\n" + headers.block + "\n" + headers.names + "\n" +
+         r.payload_sha256;
+}
+}  // namespace
+
+std::string CanonicalRequest(const Request& r, const SignParams& p) {
+  return CanonicalFrom(r, p, CanonicalQuery(r.query), Canonicalize(r.headers));
 }
 
 std::string StringToSign(const std::string& canonical_request, const SignParams& p) {
@@ -231,31 +260,30 @@ std::string PresignQuery(const Request& r, const Credentials& c, const SignParam
       if (IEquals(k, name)) throw std::invalid_argument("sigv4: query already holds " + std::string(name));
 
   const Stamp st = MakeStamp(p.now);
+  const CanonicalHeaders headers = Canonicalize(r.headers);
   Pairs auth = {
       {"X-Amz-Algorithm", std::string(kAlgorithm)},
       {"X-Amz-Credential", c.access_key + "/" + Scope(st, p)},
       {"X-Amz-Date", st.date_time},
       {"X-Amz-Expires", std::to_string(expires.count())},
-      {"X-Amz-SignedHeaders", Canonicalize(r.headers).names},
+      {"X-Amz-SignedHeaders", headers.names},
   };
   if (!c.session_token.empty()) auth.emplace_back("X-Amz-Security-Token", c.session_token);
 
-  Request signed_req = r;
-  for (const auto& kv : auth) {
-    if (p.omit_session_token && kv.first == "X-Amz-Security-Token") continue;
-    signed_req.query.push_back(kv);
-  }
-  const std::string signature = SignCanonical(signed_req, c, p);
+  // Every pair is encoded once: the canonical query sorts them, the URL
+  // keeps the request's order, then the signing parameters (a presigned
+  // link is made on every download, so this is a hot path).
+  Pairs encoded = EncodePairs(r.query);
+  for (const auto& [k, v] : auth) encoded.emplace_back(PercentEncode(k), PercentEncode(v));
+  // With omit_session_token the token (always last) is sent but not signed.
+  const size_t signed_count = encoded.size() - (p.omit_session_token && !c.session_token.empty() ? 1 : 0);
+  const std::string canonical = CanonicalFrom(r, p, CanonicalQueryOfEncoded(encoded, signed_count), headers);
+  const std::string signature = Signature(c, StringToSign(canonical, p), p);
 
-  std::string out;
-  auto append = [&out](std::string_view k, std::string_view v) {
-    if (!out.empty()) out += '&';
-    out += PercentEncode(k) + "=" + PercentEncode(v);
-  };
-  for (const auto& [k, v] : r.query) append(k, v);
-  for (const auto& [k, v] : auth) append(k, v);
-  append("X-Amz-Signature", signature);
-  return out;
+  std::vector<const std::pair<std::string, std::string>*> in_order;
+  in_order.reserve(encoded.size());
+  for (const auto& kv : encoded) in_order.push_back(&kv);
+  return JoinPairs(in_order) + "&X-Amz-Signature=" + signature;
 }
 
 }  // namespace arca::s3
