@@ -57,6 +57,10 @@ void Crc32c::Update(std::string_view bytes) {
   state_ = Portable(state_, p, bytes.size());
 }
 
+std::uint32_t Crc32c::PortableValue(std::string_view bytes) {
+  return ~Portable(0xFFFFFFFFu, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+}
+
 std::string Crc32c::BigEndian() const {
   const std::uint32_t v = value();
   return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};

@@ -16,6 +16,8 @@ class Crc32c {
   std::uint32_t value() const { return ~state_; }
   // The 4 bytes, most significant first, as S3 encodes them (before base64).
   std::string BigEndian() const;
+  // The table path, which runs where the CPU has no SSE4.2; for tests.
+  static std::uint32_t PortableValue(std::string_view bytes);
 
  private:
   std::uint32_t state_ = 0xFFFFFFFFu;

@@ -1,5 +1,6 @@
 #include "core/crypto.hpp"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include <cstring>
@@ -85,6 +86,9 @@ std::string HmacSha256(std::string_view key, std::string_view message) {
   auto view = [](const unsigned char* p, size_t n) { return std::string_view(reinterpret_cast<const char*>(p), n); };
   Digest({view(ipad, kBlock), message}, inner);
   Digest({view(opad, kBlock), view(inner, 32)}, outer);
+  OPENSSL_cleanse(k, sizeof k);  // key material does not outlive the call
+  OPENSSL_cleanse(ipad, sizeof ipad);
+  OPENSSL_cleanse(opad, sizeof opad);
   return std::string(reinterpret_cast<char*>(outer), 32);
 }
 

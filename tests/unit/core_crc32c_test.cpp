@@ -27,6 +27,14 @@ TEST(Crc32cTest, MatchesPublishedCheckValues) {
   EXPECT_EQ(Crc(ascending), 0x46DD794Eu);
 }
 
+TEST(Crc32cTest, TheTablePathAgreesWithTheCheckValues) {
+  EXPECT_EQ(Crc32c::PortableValue("123456789"), 0xE3069283u);
+  EXPECT_EQ(Crc32c::PortableValue(std::string(32, '\xff')), 0x62A8AB43u);
+  std::string data;
+  for (int i = 0; i < 1000; ++i) data.push_back(static_cast<char>(i * 31 + 7));
+  EXPECT_EQ(Crc32c::PortableValue(data), Crc(data));
+}
+
 TEST(Crc32cTest, PiecesGiveTheSameValueAsTheWhole) {
   std::string data;
   for (int i = 0; i < 1000; ++i) data.push_back(static_cast<char>(i * 31 + 7));

@@ -62,8 +62,12 @@ class PgMetadataStore : public MetadataStore {
   }
   void StopReadingOnEventLoops() {
     loop_pools_.clear();
-    std::lock_guard lock(cache_mu_);
-    cache_.reset();
+    std::shared_ptr<FileRowCache> gone;
+    {
+      std::lock_guard lock(cache_mu_);
+      gone.swap(cache_);
+    }
+    // Joined here, outside the lock, so writers calling Changed never wait on it.
   }
 
   // The SQL and parameters ListFiles runs (tests EXPLAIN it).

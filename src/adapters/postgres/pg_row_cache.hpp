@@ -4,7 +4,10 @@
 // fires a trigger that NOTIFYs `arca_file_changed` with the id (schema
 // migration 3); a listener thread here drops that row at once. A cached
 // row is also dropped after `ttl`, and all of them whenever the listener is
-// not connected, so a lost notification cannot keep a row for longer.
+// not connected, so a lost notification cannot keep a row for longer. The
+// listener also notifies itself once a second and stops keeping rows when
+// that echo fails to come back within 2 s (a silently dead connection, a
+// pooler that does not carry LISTEN).
 //
 // Why: a lookup costs PostgreSQL 30-40 µs of CPU, more than the rest of a
 // /download request together (docs/performance.md), and a file that is
