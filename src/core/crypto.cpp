@@ -64,9 +64,11 @@ std::string Sha256::FinishRaw() {
 std::string Sha256::FinishHex() { return HexEncode(FinishRaw()); }
 
 std::string Sha256Hex(std::string_view bytes) {
-  Sha256 h;
-  h.Update(bytes);
-  return h.FinishHex();
+  // This thread's context, not a new one: every presigned link hashes its
+  // canonical request.
+  unsigned char md[32];
+  Digest({bytes}, md);
+  return HexEncode(std::string_view(reinterpret_cast<char*>(md), sizeof md));
 }
 
 // RFC 2104 over the fetched digest: H((K ^ opad) || H((K ^ ipad) || m)).

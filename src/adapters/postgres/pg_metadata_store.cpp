@@ -159,8 +159,13 @@ std::shared_ptr<FileRowCache> PgMetadataStore::Cache() {
   return cache_;
 }
 
-void PgMetadataStore::Changed(const std::string& id) {
+Result<Rows> PgMetadataStore::WriteRow(const std::string& id, const std::string& sql, const Params& params) {
+  auto c = pool_.Acquire();
+  if (!c.ok()) return c.status();
+  auto r = (*c)->Exec(sql, params);
+  // Also when the statement failed: it may have committed before the answer was lost.
   if (auto cache = Cache()) cache->Drop(id);
+  return r;
 }
 
 AsyncPool* PgMetadataStore::LoopPool() {
@@ -309,14 +314,15 @@ void PgMetadataStore::GetFileAsync(const std::string& id, ResultCallback<FileRec
   AsyncPool* pool = LoopPool();
   if (!pool) return done(GetFile(id));
   if (!IsValidId(id)) return done(FileNotFound(id));
-  auto cache = Cache();
-  if (!cache) return RunOnLoop(*pool, FileById(id), std::move(done));
-  if (auto row = cache->Get(id)) return done(std::move(*row));
-  const auto generation = cache->Generation();
-  RunOnLoop<FileRecord>(*pool, FileById(id), [cache, generation, done = std::move(done)](Result<FileRecord> r) {
-    if (r.ok()) cache->Put(*r, generation);
-    done(std::move(r));
-  });
+  // On a loop thread cache_ is set and not reset (see ReadOnEventLoops): no lock.
+  if (!cache_) return RunOnLoop(*pool, FileById(id), std::move(done));
+  auto kept = cache_->Get(id);
+  if (kept.row) return done(std::move(*kept.row));
+  RunOnLoop<FileRecord>(*pool, FileById(id),
+                        [cache = cache_, generation = kept.generation, done = std::move(done)](Result<FileRecord> r) {
+                          if (r.ok()) cache->Put(*r, generation);
+                          done(std::move(r));
+                        });
 }
 
 Result<FilePage> PgMetadataStore::ListFiles(const ListQuery& q) { return RunBlocking(pool_, Listing(q)); }
@@ -340,43 +346,29 @@ Result<FileRecord> PgMetadataStore::UpdateFile(const std::string& id, const File
   if (p.status) b.sql += ", status = " + b.P(std::string(ToString(*p.status)));
   if (p.tags) b.sql += ", tags = " + TagsParam(b.P(TagsJson(*p.tags)));
   b.sql += " WHERE id = " + b.P(id) + "::uuid AND state <> 'deleting'";
-  {
-    auto c = pool_.Acquire();
-    if (!c.ok()) return c.status();
-    auto r = (*c)->Exec(b.sql, b.params);
-    Changed(id);
-    if (!r.ok()) return r.status();
-    if (r->Affected() == 0) return FileNotFound(id);
-  }
+  auto r = WriteRow(id, b.sql, b.params);
+  if (!r.ok()) return r.status();
+  if (r->Affected() == 0) return FileNotFound(id);
   return GetFile(id);
 }
 
 Result<FileRecord> PgMetadataStore::MarkDeleting(const std::string& id, Micros now) {
   if (!IsValidId(id)) return FileNotFound(id);
-  {
-    auto c = pool_.Acquire();
-    if (!c.ok()) return c.status();
-    auto r = (*c)->Exec("UPDATE files SET state = 'deleting', updated_at = " + Ts("$1") +
+  auto r = WriteRow(id, "UPDATE files SET state = 'deleting', updated_at = " + Ts("$1") +
                             " WHERE id = $2::uuid AND state <> 'deleting'",
-                        {std::to_string(now), id});
-    Changed(id);
-    if (!r.ok()) return r.status();
-    if (r->Affected() == 0) return FileNotFound(id);
-  }
+                    {std::to_string(now), id});
+  if (!r.ok()) return r.status();
+  if (r->Affected() == 0) return FileNotFound(id);
   return GetFile(id);
 }
 
 Status PgMetadataStore::DeleteFile(const std::string& id) {
   if (!IsValidId(id)) return Status::Ok();
-  auto c = pool_.Acquire();
-  if (!c.ok()) return c.status();
   // One statement, so the row and its tombstone go together.
-  auto r = (*c)->Exec(
-      "WITH gone AS (DELETE FROM files WHERE id = $1::uuid) "
-      "INSERT INTO tombstones (file_id) VALUES ($1::uuid) ON CONFLICT DO NOTHING",
-      {id});
-  Changed(id);
-  return Check(r);
+  return Check(WriteRow(id,
+                        "WITH gone AS (DELETE FROM files WHERE id = $1::uuid) "
+                        "INSERT INTO tombstones (file_id) VALUES ($1::uuid) ON CONFLICT DO NOTHING",
+                        {id}));
 }
 
 Result<std::vector<FileRecord>> PgMetadataStore::ScanByObjectKey(const std::string& after, size_t limit) {
@@ -394,12 +386,9 @@ Result<std::vector<FileRecord>> PgMetadataStore::ScanByObjectKey(const std::stri
 
 Status PgMetadataStore::MarkMissing(const std::string& id, Micros now) {
   if (!IsValidId(id)) return NotFound("file_not_found", "no ready file with id " + id);
-  auto c = pool_.Acquire();
-  if (!c.ok()) return c.status();
-  auto r = (*c)->Exec("UPDATE files SET state = 'missing', updated_at = " + Ts("$1") +
-                          " WHERE id = $2::uuid AND state = 'ready'",
-                      {std::to_string(now), id});
-  Changed(id);
+  auto r = WriteRow(id, "UPDATE files SET state = 'missing', updated_at = " + Ts("$1") +
+                            " WHERE id = $2::uuid AND state = 'ready'",
+                    {std::to_string(now), id});
   if (!r.ok()) return r.status();
   if (r->Affected() == 0) return NotFound("file_not_found", "no ready file with id " + id);
   return Status::Ok();
@@ -409,16 +398,12 @@ Result<FileRecord> PgMetadataStore::RenameFile(const std::string& id, const std:
                                                const std::string& to_key, const std::string& name,
                                                const std::string& folder, Micros now) {
   if (!IsValidId(id)) return FileNotFound(id);
-  {
-    auto c = pool_.Acquire();
-    if (!c.ok()) return c.status();
-    auto r = (*c)->Exec("UPDATE files SET object_key = $1, name = $2, extension = $3, folder = $4, updated_at = " +
-                            Ts("$5") + " WHERE id = $6::uuid AND object_key = $7 AND state <> 'deleting'",
-                        {to_key, name, ExtensionOf(name), folder, std::to_string(now), id, from_key});
-    Changed(id);
-    if (!r.ok()) return r.status();
-    if (r->Affected() == 0) return FileNotFound(id);
-  }
+  auto r = WriteRow(id,
+                    "UPDATE files SET object_key = $1, name = $2, extension = $3, folder = $4, updated_at = " +
+                        Ts("$5") + " WHERE id = $6::uuid AND object_key = $7 AND state <> 'deleting'",
+                    {to_key, name, ExtensionOf(name), folder, std::to_string(now), id, from_key});
+  if (!r.ok()) return r.status();
+  if (r->Affected() == 0) return FileNotFound(id);
   return GetFile(id);
 }
 

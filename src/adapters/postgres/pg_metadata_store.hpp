@@ -67,15 +67,17 @@ class PgMetadataStore : public MetadataStore {
       std::lock_guard lock(cache_mu_);
       gone.swap(cache_);
     }
-    // Joined here, outside the lock, so writers calling Changed never wait on it.
+    // Joined here, outside the lock, so writers dropping rows never wait on it.
   }
 
   // The SQL and parameters ListFiles runs (tests EXPLAIN it).
   static std::pair<std::string, Params> ListSql(const ListQuery& q);
 
  private:
-  // A write to the row here: the cached copy goes at once (read your writes).
-  void Changed(const std::string& id);
+  // Every write to a file row goes through here: it runs `sql` and drops
+  // the row from the cache at once (read your writes on this node; other
+  // nodes hear of it through the trigger).
+  Result<Rows> WriteRow(const std::string& id, const std::string& sql, const Params& params);
 
   Pool pool_;
   std::mutex cache_mu_;                  // guards cache_ being set or reset, not its use

@@ -19,20 +19,15 @@ FileRowCache::~FileRowCache() {
   listener_.join();
 }
 
-std::optional<FileRecord> FileRowCache::Get(const std::string& id) {
+FileRowCache::Lookup FileRowCache::Get(const std::string& id) {
   std::lock_guard lock(mu_);
   auto it = rows_.find(id);
-  if (it == rows_.end()) return std::nullopt;
+  if (it == rows_.end()) return {std::nullopt, generation_};
   if (std::chrono::steady_clock::now() > it->second.expires) {
     rows_.erase(it);
-    return std::nullopt;
+    return {std::nullopt, generation_};
   }
-  return it->second.row;
-}
-
-std::uint64_t FileRowCache::Generation() {
-  std::lock_guard lock(mu_);
-  return generation_;
+  return {it->second.row, generation_};
 }
 
 void FileRowCache::Put(const FileRecord& row, std::uint64_t generation) {

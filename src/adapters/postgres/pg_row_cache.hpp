@@ -38,11 +38,14 @@ class FileRowCache {
   FileRowCache(const FileRowCache&) = delete;
   FileRowCache& operator=(const FileRowCache&) = delete;
 
-  std::optional<FileRecord> Get(const std::string& id);
-  // Call before reading a row from the database, and hand the value to Put
-  // with what was read: the row is kept only if nothing changed meanwhile
-  // (a notification, a write here, the listener dropping).
-  std::uint64_t Generation();
+  // The kept row, or the generation to hand to Put with what the database
+  // then answers: the row is kept only if nothing changed meanwhile (a
+  // notification, a write here, the listener dropping).
+  struct Lookup {
+    std::optional<FileRecord> row;
+    std::uint64_t generation = 0;
+  };
+  Lookup Get(const std::string& id);
   void Put(const FileRecord& row, std::uint64_t generation);
   // After a write to the row, in this process.
   void Drop(const std::string& id);

@@ -121,7 +121,7 @@ CanonicalHeaders Canonicalize(const Pairs& headers) {
 
 Pairs EncodePairs(const Pairs& query) {
   Pairs encoded;
-  encoded.reserve(query.size() + 8);
+  encoded.reserve(query.size());
   for (const auto& [k, v] : query) encoded.emplace_back(PercentEncode(k), PercentEncode(v));
   return encoded;
 }
@@ -274,6 +274,7 @@ std::string PresignQuery(const Request& r, const Credentials& c, const SignParam
   // keeps the request's order, then the signing parameters (a presigned
   // link is made on every download, so this is a hot path).
   Pairs encoded = EncodePairs(r.query);
+  encoded.reserve(encoded.size() + auth.size());
   for (const auto& [k, v] : auth) encoded.emplace_back(PercentEncode(k), PercentEncode(v));
   // With omit_session_token the token (always last) is sent but not signed.
   const size_t signed_count = encoded.size() - (p.omit_session_token && !c.session_token.empty() ? 1 : 0);
