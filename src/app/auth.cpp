@@ -31,9 +31,7 @@ Result<Caller> CallerFor(App& app, Result<User> user) {
 
 std::optional<Caller> CachedCaller(App& app, const std::string& user_id) {
   if (!app.users) return std::nullopt;
-  auto cached = app.users->Get(user_id);
-  if (!cached) return std::nullopt;
-  return Caller{cached->id, cached->username, cached->is_admin};
+  return app.users->Get(user_id);
 }
 
 }  // namespace
@@ -61,7 +59,7 @@ Result<Caller> Authenticate(App& app, std::string_view bearer_token) {
 void AuthenticateAsync(App& app, std::string_view bearer_token, ResultCallback<Caller> done) {
   auto caller = app.tokens.Verify(bearer_token);
   if (!caller.ok()) return done(caller.status());
-  if (auto cached = CachedCaller(app, caller->user_id)) return done(*cached);
+  if (auto cached = CachedCaller(app, caller->user_id)) return done(std::move(*cached));
   app.meta.FindUserByIdAsync(caller->user_id, [&app, done = std::move(done)](Result<User> user) {
     done(CallerFor(app, std::move(user)));
   });

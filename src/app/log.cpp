@@ -24,8 +24,10 @@ const char* Name(Level l) {
 
 void SetMinLevel(Level level) { g_min = static_cast<int>(level); }
 
+bool Enabled(Level level) { return static_cast<int>(level) >= g_min.load(std::memory_order_relaxed); }
+
 void Write(Level level, std::string_view msg, std::initializer_list<Field> fields) {
-  if (static_cast<int>(level) < g_min) return;
+  if (!Enabled(level)) return;
   std::string line = "{\"ts\":";
   AppendJsonString(line, FormatRfc3339(NowMicros()));
   line += ",\"level\":\"";

@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/caller.hpp"
 #include "core/file_record.hpp"
 
 namespace arca {
@@ -18,21 +19,22 @@ class UserCache {
   explicit UserCache(std::chrono::milliseconds ttl = std::chrono::seconds(5), size_t capacity = 10000)
       : ttl_(ttl), capacity_(capacity) {}
 
-  std::optional<User> Get(const std::string& id) {
+  // The caller the user makes: only what a request needs (no password hash).
+  std::optional<Caller> Get(const std::string& id) {
     std::lock_guard lock(mu_);
     auto it = entries_.find(id);
     if (it == entries_.end() || std::chrono::steady_clock::now() > it->second.expires) return std::nullopt;
-    return it->second.user;
+    return it->second.caller;
   }
   void Put(const User& u) {
     std::lock_guard lock(mu_);
     if (entries_.size() >= capacity_) entries_.clear();  // crude, but bounded and rare
-    entries_[u.id] = {u, std::chrono::steady_clock::now() + ttl_};
+    entries_[u.id] = {Caller{u.id, u.username, u.is_admin}, std::chrono::steady_clock::now() + ttl_};
   }
 
  private:
   struct Entry {
-    User user;
+    Caller caller;
     std::chrono::steady_clock::time_point expires;
   };
   std::chrono::milliseconds ttl_;

@@ -63,16 +63,18 @@ std::string Sha256::FinishRaw() {
 
 std::string Sha256::FinishHex() { return HexEncode(FinishRaw()); }
 
+// On this thread's context, not a new one: every presigned link hashes its
+// canonical request.
+void Sha256Raw(std::string_view bytes, unsigned char out[32]) { Digest({bytes}, out); }
+
 std::string Sha256Hex(std::string_view bytes) {
-  // This thread's context, not a new one: every presigned link hashes its
-  // canonical request.
   unsigned char md[32];
-  Digest({bytes}, md);
+  Sha256Raw(bytes, md);
   return HexEncode(std::string_view(reinterpret_cast<char*>(md), sizeof md));
 }
 
 // RFC 2104 over the fetched digest: H((K ^ opad) || H((K ^ ipad) || m)).
-std::string HmacSha256(std::string_view key, std::string_view message) {
+void HmacSha256(std::string_view key, std::string_view message, unsigned char out[32]) {
   constexpr size_t kBlock = 64;
   unsigned char k[kBlock] = {};
   if (key.size() > kBlock) {
@@ -80,18 +82,23 @@ std::string HmacSha256(std::string_view key, std::string_view message) {
   } else {
     std::memcpy(k, key.data(), key.size());
   }
-  unsigned char ipad[kBlock], opad[kBlock], inner[32], outer[32];
+  unsigned char ipad[kBlock], opad[kBlock], inner[32];
   for (size_t i = 0; i < kBlock; ++i) {
     ipad[i] = k[i] ^ 0x36;
     opad[i] = k[i] ^ 0x5c;
   }
   auto view = [](const unsigned char* p, size_t n) { return std::string_view(reinterpret_cast<const char*>(p), n); };
   Digest({view(ipad, kBlock), message}, inner);
-  Digest({view(opad, kBlock), view(inner, 32)}, outer);
+  Digest({view(opad, kBlock), view(inner, 32)}, out);
   OPENSSL_cleanse(k, sizeof k);  // key material does not outlive the call
   OPENSSL_cleanse(ipad, sizeof ipad);
   OPENSSL_cleanse(opad, sizeof opad);
-  return std::string(reinterpret_cast<char*>(outer), 32);
+}
+
+std::string HmacSha256(std::string_view key, std::string_view message) {
+  unsigned char mac[32];
+  HmacSha256(key, message, mac);
+  return std::string(reinterpret_cast<char*>(mac), sizeof mac);
 }
 
 }  // namespace arca

@@ -25,5 +25,8 @@ class Sha256 {
 std::string Sha256Hex(std::string_view bytes);
 // Raw 32-byte MAC.
 std::string HmacSha256(std::string_view key, std::string_view message);
+// The same into a caller's buffer, for hot paths that only hex-encode it.
+void Sha256Raw(std::string_view bytes, unsigned char out[32]);
+void HmacSha256(std::string_view key, std::string_view message, unsigned char out[32]);
 
 }  // namespace arca

@@ -30,13 +30,19 @@ bool Unreserved(unsigned char c) {
 }
 }  // namespace
 
+void AppendHex(std::string& out, std::string_view bytes) {
+  const size_t start = out.size();
+  out.resize(start + bytes.size() * 2);
+  char* w = out.data() + start;
+  for (unsigned char c : bytes) {
+    *w++ = kHex[c >> 4];
+    *w++ = kHex[c & 15];
+  }
+}
+
 std::string HexEncode(std::string_view bytes) {
   std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
+  AppendHex(out, bytes);
   return out;
 }
 
@@ -89,11 +95,12 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
   return out;
 }
 
-std::string PercentEncode(std::string_view bytes) {
+void AppendPercentEncoded(std::string& out, std::string_view bytes) {
   // Sized for the worst case and written through a pointer: a presigned
-  // link encodes its file name three times, on the hot download path.
-  std::string out(bytes.size() * 3, '\0');
-  char* w = out.data();
+  // link encodes its file name twice, on the hot download path.
+  const size_t start = out.size();
+  out.resize(start + bytes.size() * 3);
+  char* w = out.data() + start;
   for (unsigned char c : bytes) {
     if (Unreserved(c)) {
       *w++ = static_cast<char>(c);
@@ -104,6 +111,11 @@ std::string PercentEncode(std::string_view bytes) {
     }
   }
   out.resize(static_cast<size_t>(w - out.data()));
+}
+
+std::string PercentEncode(std::string_view bytes) {
+  std::string out;
+  AppendPercentEncoded(out, bytes);
   return out;
 }
 

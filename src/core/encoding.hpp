@@ -9,12 +9,16 @@
 namespace arca {
 
 std::string HexEncode(std::string_view bytes);
+// The Append forms write onto `out`, for callers building one string from
+// many parts (a presigned link) without a temporary per part.
+void AppendHex(std::string& out, std::string_view bytes);
 std::string Base64UrlEncode(std::string_view bytes);
 // RFC 4648 §4 ("+/", padded), as S3's checksum headers want it.
 std::string Base64Encode(std::string_view bytes);
 std::optional<std::string> Base64UrlDecode(std::string_view text);
 // Encodes every byte outside RFC 3986's unreserved set.
 std::string PercentEncode(std::string_view bytes);
+void AppendPercentEncoded(std::string& out, std::string_view bytes);
 // Decodes %XX; rejects malformed escapes. '+' stays '+'.
 std::optional<std::string> PercentDecode(std::string_view text);
 bool IsValidUtf8(std::string_view s);

@@ -59,19 +59,24 @@ std::string ExtensionOf(std::string_view name) {
 std::string ContentDispositionAttachment(std::string_view name) {
   // The quoted fallback keeps printable ASCII only; quotes and backslashes are
   // replaced rather than escaped because several clients mishandle escapes.
-  std::string fallback;
+  std::string out;
+  out.reserve(name.size() * 4 + 64);
+  out += "attachment; filename=\"";
+  const size_t start = out.size();
   for (size_t i = 0; i < name.size(); ++i) {
     auto c = static_cast<unsigned char>(name[i]);
     if (c >= 0x80) {
-      if ((c & 0xC0) != 0x80) fallback.push_back('_');  // one '_' per non-ASCII character
+      if ((c & 0xC0) != 0x80) out.push_back('_');  // one '_' per non-ASCII character
     } else if (c < 0x20 || c == 0x7F || c == '"' || c == '\\' || c == '%') {
-      fallback.push_back('_');
+      out.push_back('_');
     } else {
-      fallback.push_back(static_cast<char>(c));
+      out.push_back(static_cast<char>(c));
     }
   }
-  if (fallback.empty()) fallback = "download";
-  return "attachment; filename=\"" + fallback + "\"; filename*=UTF-8''" + PercentEncode(name);
+  if (out.size() == start) out += "download";
+  out += "\"; filename*=UTF-8''";
+  AppendPercentEncoded(out, name);
+  return out;
 }
 
 Result<std::vector<std::string>> NormalizeTags(const std::vector<std::string>& tags) {

@@ -44,9 +44,11 @@ struct Request {
   std::optional<Caller> caller;  // set by the router on authenticated routes
   BodyReader* body = nullptr;
 
-  std::string Header(const std::string& name) const {
+  // The value, or "" when the request has no such header.
+  const std::string& Header(const std::string& name) const {
+    static const std::string kNone;
     auto it = headers.find(name);
-    return it == headers.end() ? "" : it->second;
+    return it == headers.end() ? kNone : it->second;
   }
   // Reads the whole body; kTooLarge ("body_too_large") past `limit`.
   Result<std::string> ReadBody(size_t limit) const;

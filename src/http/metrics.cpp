@@ -35,10 +35,16 @@ void Metrics::Histogram::Render(std::ostream& out, const std::string& name, cons
   out << name << "_count" << braces << " " << count << "\n";
 }
 
-void Metrics::ObserveRequest(const std::string& method, const std::string& route, int status, double seconds) {
+void Metrics::ObserveRequest(std::string_view method, std::string_view route, int status, double seconds) {
   std::lock_guard lock(mu_);
-  ++requests_[{method, route, status}];
-  latency_[{method, route}].Add(seconds);
+  auto count = requests_.find(std::tuple(method, route, status));
+  if (count == requests_.end())
+    count = requests_.emplace(std::tuple(std::string(method), std::string(route), status), 0).first;
+  ++count->second;
+  auto hist = latency_.find(std::tuple(method, route));
+  if (hist == latency_.end())
+    hist = latency_.emplace(std::tuple(std::string(method), std::string(route)), Histogram{}).first;
+  hist->second.Add(seconds);
 }
 
 void Metrics::AddHistogram(std::string name, std::string help) {
@@ -79,7 +85,7 @@ std::string Metrics::Render() {
       << "# TYPE arca_http_request_duration_seconds histogram\n";
   for (auto& [k, h] : latency_)
     h.Render(out, "arca_http_request_duration_seconds",
-             "method=\"" + Label(k.first) + "\",route=\"" + Label(k.second) + "\"");
+             "method=\"" + Label(std::get<0>(k)) + "\",route=\"" + Label(std::get<1>(k)) + "\"");
   for (auto& [name, entry] : durations_) {
     out << "# HELP " << name << " " << entry.first << "\n# TYPE " << name << " histogram\n";
     Histogram h = entry.second;

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -15,7 +16,7 @@ namespace arca::http {
 
 class Metrics {
  public:
-  void ObserveRequest(const std::string& method, const std::string& route, int status, double seconds);
+  void ObserveRequest(std::string_view method, std::string_view route, int status, double seconds);
   void AddUploadBytes(std::uint64_t n) { upload_bytes_ += n; }
   // A histogram of durations outside HTTP (e.g. the wait for the broker).
   void AddHistogram(std::string name, std::string help);
@@ -33,8 +34,10 @@ class Metrics {
     void Render(std::ostream& out, const std::string& name, const std::string& labels) const;
   };
   std::mutex mu_;
-  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;  // guarded by mu_
-  std::map<std::pair<std::string, std::string>, Histogram> latency_;            // guarded by mu_
+  // Transparent comparators: a request looks its series up by views, and
+  // copies the labels only the first time a series appears.
+  std::map<std::tuple<std::string, std::string, int>, std::uint64_t, std::less<>> requests_;  // guarded by mu_
+  std::map<std::tuple<std::string, std::string>, Histogram, std::less<>> latency_;           // guarded by mu_
   std::vector<std::tuple<std::string, std::string, std::function<double()>>> gauges_;
   std::map<std::string, std::pair<std::string, Histogram>> durations_;  // name -> (help, histogram); mu_
   std::atomic<std::uint64_t> upload_bytes_{0};

@@ -9,8 +9,13 @@
 
 namespace arca::http {
 
-bool MatchPattern(std::string_view pattern, std::string_view path, std::map<std::string, std::string>& params) {
-  params.clear();
+bool MatchPattern(std::string_view pattern, std::string_view path, PathCaptures& params) {
+  params.size = 0;
+  auto capture = [&](std::string_view name, std::string_view value) {
+    if (params.size == PathCaptures::kMax) return false;
+    params.items[params.size++] = {name, value};
+    return true;
+  };
   while (!pattern.empty()) {
     if (pattern.front() == '{') {
       size_t close = pattern.find('}');
@@ -18,13 +23,11 @@ bool MatchPattern(std::string_view pattern, std::string_view path, std::map<std:
       pattern.remove_prefix(close + 1);
       if (name.ends_with("*")) {
         if (path.empty()) return false;
-        params[std::string(name.substr(0, name.size() - 1))] = std::string(path);
-        return pattern.empty();
+        return pattern.empty() && capture(name.substr(0, name.size() - 1), path);
       }
       size_t slash = path.find('/');
       std::string_view seg = path.substr(0, slash);
-      if (seg.empty()) return false;
-      params[std::string(name)] = std::string(seg);
+      if (seg.empty() || !capture(name, seg)) return false;
       path.remove_prefix(seg.size());
       continue;
     }
@@ -48,13 +51,19 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // The bearer token of a protected request; kUnauthenticated ("missing_token") without one.
-Result<std::string> BearerToken(const Request& req) {
-  std::string h = req.Header("Authorization");
+Result<std::string_view> BearerToken(const Request& req) {
+  const std::string& h = req.Header("Authorization");
   if (h.size() < 8 || strncasecmp(h.c_str(), "Bearer ", 7) != 0)
     return Unauthenticated("missing_token", "send Authorization: Bearer <token>");
   std::string_view token = std::string_view(h).substr(7);
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);  // "Bearer  x" is still a bearer token
-  return std::string(token);
+  return token;
+}
+
+void SetPathParams(Request& req, const PathCaptures& params) {
+  req.path_params.clear();
+  for (size_t i = 0; i < params.size; ++i)
+    req.path_params.emplace(std::string(params.items[i].first), std::string(params.items[i].second));
 }
 
 Response InternalError() { return Problem(500, "internal_error", "an internal error occurred"); }
@@ -96,12 +105,14 @@ std::optional<Response> Router::Refuse(const Request& req, const Match& m) {
 }
 
 void Router::Finish(Request& req, const Match& m, Placement where, Clock::time_point start, Response& res) {
-  const std::string route_label = m.route ? m.route->pattern : "unmatched";
+  const std::string_view route_label = m.route ? std::string_view(m.route->pattern) : "unmatched";
   res.Header("X-Request-Id", req.request_id);
   const double secs = std::chrono::duration<double>(Clock::now() - start).count();
   metrics_.ObserveRequest(req.method, route_label, res.status, secs);
+  // The line's fields are copies: build them only when the line is written.
+  if (!log::Enabled(log::Level::kInfo)) return;
   log::Info("request", {{"method", req.method},
-                        {"route", route_label},
+                        {"route", std::string(route_label)},
                         {"path", req.path},
                         {"status", std::to_string(res.status)},
                         {"ms", std::to_string(static_cast<long long>(secs * 1000))},
@@ -117,7 +128,7 @@ Response Router::Handle(Request& req) {
   if (auto refused = Refuse(req, m)) {
     res = std::move(*refused);
   } else {
-    req.path_params = m.params;
+    SetPathParams(req, m.params);
     bool authorised = true;
     if (m.route->needs_auth) {
       auto token = BearerToken(req);
@@ -185,13 +196,13 @@ struct Router::Pending {
 void Router::HandleAsync(Request& req, Respond respond) {
   auto p = std::make_shared<Pending>(*this, req, Find(req), std::move(respond));
   if (auto refused = Refuse(req, p->match)) return p->Send(std::move(*refused));
-  req.path_params = p->match.params;
+  SetPathParams(req, p->match.params);
   if (!p->match.route->needs_auth) return p->Run(p);
   auto token = BearerToken(req);
   if (!token.ok()) return p->Send(Problem(token.status()));
   async_auth_(*token, [p](Result<Caller> caller) {
     if (!caller.ok()) return p->Send(Problem(caller.status()));
-    p->req.caller = *caller;
+    p->req.caller = std::move(*caller);
     p->Run(p);
   });
 }

@@ -3,6 +3,7 @@
 // protected routes, records metrics and writes one log line per request.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -21,6 +22,17 @@ using Authenticator = std::function<Result<Caller>(std::string_view bearer_token
 using AsyncHandler = std::function<void(Request&, Respond respond)>;
 using AsyncAuthenticator = std::function<void(std::string_view bearer_token, ResultCallback<Caller> done)>;
 
+// The "{name}" segments a path matched, as (name, value) views into the
+// pattern and the path: matching allocates nothing, since every request is
+// tried against the routes one by one.
+struct PathCaptures {
+  static constexpr size_t kMax = 4;
+  std::array<std::pair<std::string_view, std::string_view>, kMax> items;
+  size_t size = 0;
+};
+
+// True when `path` fits `pattern`; fills `params`. A pattern with more than
+// PathCaptures::kMax captures never matches.
 struct Route {
   std::string method;
   std::string pattern;
@@ -65,7 +77,7 @@ class Router {
  private:
   struct Match {
     const Route* route = nullptr;
-    std::map<std::string, std::string> params;
+    PathCaptures params;  // views into the route's pattern and the request's path
     std::string allowed;  // methods of the path, for a 405
   };
   struct Pending;  // an async request in flight
@@ -83,7 +95,6 @@ class Router {
   std::vector<Route> routes_;
 };
 
-// True when `path` fits `pattern`; fills `params`.
-bool MatchPattern(std::string_view pattern, std::string_view path, std::map<std::string, std::string>& params);
+bool MatchPattern(std::string_view pattern, std::string_view path, PathCaptures& params);
 
 }  // namespace arca::http

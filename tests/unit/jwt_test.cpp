@@ -204,5 +204,40 @@ TEST_F(JwtTest, RefusesTwoOrFourSegments) {
   ExpectRefused("x." + tok);
 }
 
+// Each thread remembers the tokens it verified, by their exact bytes, so a
+// client's repeated token skips the JSON and the HMAC. What is remembered
+// must never widen what is accepted.
+TEST_F(JwtTest, ARememberedTokenIsStillCheckedAgainstTheVerifiersSecret) {
+  auto t = jwt_.Issue(user_, std::chrono::seconds(60), "x");
+  ASSERT_TRUE(t.ok());
+  ASSERT_TRUE(jwt_.Verify(t->token).ok());
+  auth::JwtHs256 other("another-secret-of-at-least-32-bytes!!", "arca", "arca", [] { return kNow; });
+  auto c = other.Verify(t->token);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), "invalid_token");
+  EXPECT_TRUE(jwt_.Verify(t->token).ok());  // and the first verifier still knows it
+}
+
+TEST_F(JwtTest, ATokenOneByteAwayFromARememberedOneIsRefused) {
+  auto t = jwt_.Issue(user_, std::chrono::seconds(60), "x");
+  ASSERT_TRUE(t.ok());
+  ASSERT_TRUE(jwt_.Verify(t->token).ok());
+  std::string altered = t->token;
+  const size_t in_payload = altered.find('.') + 5;
+  altered[in_payload] = altered[in_payload] == 'A' ? 'B' : 'A';
+  ExpectRefused(altered);
+  ExpectRefused(t->token + "A");
+  ExpectRefused(t->token.substr(0, t->token.size() - 1));
+}
+
+TEST_F(JwtTest, ARememberedTokenExpiresOnTime) {
+  auto t = jwt_.Issue(user_, std::chrono::seconds(60), "x");
+  ASSERT_TRUE(t.ok());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(jwt_.Verify(t->token).ok());
+  now_ = kNow + 60;
+  ExpectRefused(t->token);
+  EXPECT_EQ(jwt_.Verify(t->token).status().message(), "expired");
+}
+
 }  // namespace
 }  // namespace arca

@@ -4,6 +4,7 @@
 // (Written on OpenSSL rather than libjwt, whose decode trusts the header's alg.)
 #pragma once
 
+#include <cstdint>
 #include <functional>
 
 #include "ports/token_service.hpp"
@@ -20,8 +21,13 @@ class JwtHs256 : public TokenService {
   Result<Caller> Verify(std::string_view token) override;
 
  private:
+  Result<Caller> VerifyFully(std::string_view token, std::int64_t& exp);
+
   std::string secret_, issuer_, audience_;
   std::function<std::int64_t()> now_;
+  // Tells this verifier's remembered tokens from another's (tests make
+  // several, with different secrets, possibly at the same address).
+  const std::uint64_t instance_;
 };
 
 }  // namespace arca::auth

@@ -485,17 +485,22 @@ Result<ListPage> S3Client::ListObjects(const std::string& prefix, const std::opt
   return page;
 }
 
-std::string S3Client::PresignGet(const std::string& key,
-                                 const std::vector<std::pair<std::string, std::string>>& response,
+std::string S3Client::PresignGet(const std::string& key, std::vector<std::pair<std::string, std::string>> response,
                                  std::chrono::seconds ttl, Micros now) const {
-  const std::string path = PathFor(key);
-  Request req{"GET", path, response, {{"host", http_.endpoint().HostHeader()}}, "UNSIGNED-PAYLOAD"};
+  const Endpoint& ep = http_.endpoint();
+  Request req{"GET", PathFor(key), std::move(response), {{"host", ep.HostHeader()}}, "UNSIGNED-PAYLOAD"};
   SignParams sp;
   sp.region = cfg_.region;
   sp.now = now;
-  const Endpoint& ep = http_.endpoint();
-  return std::string(ep.tls ? "https://" : "http://") + ep.HostHeader() + EncodePath(path) + "?" +
-         PresignQuery(req, cfg_.credentials, sp, ttl);
+  // One string, appended in place: this runs on every download.
+  std::string url;
+  url.reserve(1024);  // a link with a short name is ~650 bytes
+  url += ep.tls ? "https://" : "http://";
+  url += req.headers[0].second;
+  AppendEncodedPath(url, req.path);
+  url += '?';
+  AppendPresignQuery(url, req, cfg_.credentials, sp, ttl);
+  return url;
 }
 
 }  // namespace arca::s3

@@ -101,7 +101,7 @@ class S3Client {
   Result<int> CountMultipartUploads(const std::string& prefix);
   Result<ListPage> ListObjects(const std::string& prefix, const std::optional<std::string>& token, int max_keys);
   // A GET anyone can use until it expires; `response` holds response-* overrides.
-  std::string PresignGet(const std::string& key, const std::vector<std::pair<std::string, std::string>>& response,
+  std::string PresignGet(const std::string& key, std::vector<std::pair<std::string, std::string>> response,
                          std::chrono::seconds ttl, Micros now) const;
 
  private:

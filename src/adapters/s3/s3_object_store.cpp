@@ -246,7 +246,7 @@ Result<PresignedLink> S3ObjectStore::PresignGet(const std::string& key, const Do
   std::vector<std::pair<std::string, std::string>> response{
       {"response-content-disposition", ContentDispositionAttachment(opts.filename)}};
   if (!opts.content_type.empty()) response.emplace_back("response-content-type", opts.content_type);
-  return PresignedLink{client_.PresignGet(key, response, opts.ttl, now), now / 1000000 + opts.ttl.count()};
+  return PresignedLink{client_.PresignGet(key, std::move(response), opts.ttl, now), now / 1000000 + opts.ttl.count()};
 }
 
 }  // namespace arca::s3

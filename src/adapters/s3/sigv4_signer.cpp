@@ -1,6 +1,9 @@
 #include "adapters/s3/sigv4_signer.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
+#include <initializer_list>
 #include <cctype>
 #include <stdexcept>
 
@@ -31,11 +34,18 @@ std::string Lower(std::string_view s) {
 bool IEquals(std::string_view a, std::string_view b) { return a.size() == b.size() && Lower(a) == Lower(b); }
 
 struct Stamp {
-  std::string date_time;  // 20150830T123600Z
-  std::string date;       // 20150830
+  char date_time_buf[16];  // 20150830T123600Z
+  std::string_view date_time() const { return {date_time_buf, sizeof date_time_buf}; }
+  std::string_view date() const { return {date_time_buf, 8}; }  // 20150830
 };
 
 Stamp MakeStamp(Micros now) {
+  // Formatted once a second per thread: every presigned link needs it
+  // three times, one per download.
+  thread_local Micros cached_second = -1;
+  thread_local Stamp cached;
+  const Micros second = now >= 0 ? now / 1000000 : -1;
+  if (second >= 0 && second == cached_second) return cached;
   // Reuse the service's one UTC formatter rather than a second calendar implementation.
   const std::string iso = FormatRfc3339(now);  // YYYY-MM-DDTHH:MM:SS.ffffffZ
   const bool shaped = iso.size() == 27 && std::all_of(iso.begin(), iso.begin() + 4, [](char ch) {
@@ -43,13 +53,25 @@ Stamp MakeStamp(Micros now) {
                       });
   if (!shaped) throw std::invalid_argument("sigv4: signing time must fall in years 0000-9999");
   Stamp s;
-  s.date = iso.substr(0, 4) + iso.substr(5, 2) + iso.substr(8, 2);
-  s.date_time = s.date + "T" + iso.substr(11, 2) + iso.substr(14, 2) + iso.substr(17, 2) + "Z";
+  char* w = s.date_time_buf;
+  for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) *w++ = iso[i];
+  *w++ = 'T';
+  for (int i : {11, 12, 14, 15, 17, 18}) *w++ = iso[i];
+  *w = 'Z';
+  if (second >= 0) {
+    cached_second = second;
+    cached = s;
+  }
   return s;
 }
 
-std::string Scope(const Stamp& st, const SignParams& p) {
-  return st.date + "/" + p.region + "/" + p.service + "/aws4_request";
+// The credential scope's parts, "20150830/us-east-1/s3/aws4_request" once joined.
+std::array<std::string_view, 7> ScopeParts(const Stamp& st, const SignParams& p) {
+  return {st.date(), "/", p.region, "/", p.service, "/", "aws4_request"};
+}
+
+void AppendScope(std::string& out, const Stamp& st, const SignParams& p) {
+  for (std::string_view part : ScopeParts(st, p)) out += part;
 }
 
 // Mirrors aws-c-auth (where the suite comes from): empty and "." segments vanish, ".." pops, and a
@@ -103,15 +125,21 @@ CanonicalHeaders Canonicalize(const Pairs& headers) {
   lowered.reserve(headers.size());
   for (const auto& [name, value] : headers) lowered.emplace_back(Lower(name), CanonicalHeaderValue(value));
   // Stable, because repeated headers must keep the order they are sent in.
-  std::stable_sort(lowered.begin(), lowered.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  // (A presigned link signs only "host": no sort, which would allocate.)
+  if (lowered.size() > 1)
+    std::stable_sort(lowered.begin(), lowered.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   CanonicalHeaders out;
   for (size_t i = 0; i < lowered.size();) {
     const std::string& name = lowered[i].first;
-    std::string joined = lowered[i].second;
+    out.block += name;
+    out.block += ':';
+    out.block += lowered[i].second;
     size_t j = i + 1;
-    for (; j < lowered.size() && lowered[j].first == name; ++j) joined += "," + lowered[j].second;
-    out.block += name + ":" + joined + "\n";
+    for (; j < lowered.size() && lowered[j].first == name; ++j) {
+      out.block += ',';
+      out.block += lowered[j].second;
+    }
+    out.block += '\n';
     if (!out.names.empty()) out.names += ';';
     out.names += name;
     i = j;
@@ -119,44 +147,141 @@ CanonicalHeaders Canonicalize(const Pairs& headers) {
   return out;
 }
 
-Pairs EncodePairs(const Pairs& query) {
-  Pairs encoded;
-  encoded.reserve(query.size());
-  for (const auto& [k, v] : query) encoded.emplace_back(PercentEncode(k), PercentEncode(v));
-  return encoded;
-}
-
-// Joins encoded pairs as k=v&k=v.
-std::string JoinPairs(const std::vector<const std::pair<std::string, std::string>*>& pairs) {
-  size_t len = 0;
-  for (const auto* kv : pairs) len += kv->first.size() + kv->second.size() + 2;
-  std::string out;
-  out.reserve(len);
-  for (const auto* kv : pairs) {
-    if (!out.empty()) out += '&';
-    out += kv->first;
-    out += '=';
-    out += kv->second;
+// Percent-encoded query pairs, as ranges of one buffer: a presigned link
+// encodes its seven or eight pairs with two allocations, not sixteen.
+class EncodedQuery {
+ public:
+  explicit EncodedQuery(size_t pairs) { pairs_.reserve(pairs); }
+  // The value is the concatenation of `value_parts`, encoded.
+  void Add(std::string_view key, std::initializer_list<std::string_view> value_parts) {
+    Range k{bytes_.size(), 0};
+    AppendPercentEncoded(bytes_, key);
+    k.size = bytes_.size() - k.start;
+    Range v{bytes_.size(), 0};
+    for (std::string_view part : value_parts) AppendPercentEncoded(bytes_, part);
+    v.size = bytes_.size() - v.start;
+    pairs_.push_back({k, v});
   }
-  return out;
-}
+  size_t size() const { return pairs_.size(); }
+  std::string_view Key(size_t i) const { return View(pairs_[i].first); }
+  std::string_view Value(size_t i) const { return View(pairs_[i].second); }
+  // k=v&k=v over pairs `order`.
+  void AppendJoined(std::string& out, const std::vector<size_t>& order) const {
+    for (size_t n = 0; n < order.size(); ++n) {
+      if (n) out += '&';
+      out += Key(order[n]);
+      out += '=';
+      out += Value(order[n]);
+    }
+  }
+  // The first `count` pairs in canonical order: by encoded key, then value.
+  std::vector<size_t> Sorted(size_t count) const {
+    std::vector<size_t> order(count);
+    for (size_t i = 0; i < count; ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [this](size_t a, size_t b) {
+      return std::pair(Key(a), Value(a)) < std::pair(Key(b), Value(b));
+    });
+    return order;
+  }
+  std::vector<size_t> InOrder() const {
+    std::vector<size_t> order(size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    return order;
+  }
 
-// The order is over the encoded bytes, key first, then value.
-std::string CanonicalQueryOfEncoded(const Pairs& encoded, size_t count) {
-  std::vector<const std::pair<std::string, std::string>*> sorted;
-  sorted.reserve(count);
-  for (size_t i = 0; i < count; ++i) sorted.push_back(&encoded[i]);
-  std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return *a < *b; });
-  return JoinPairs(sorted);
-}
+ private:
+  struct Range {
+    size_t start, size;
+  };
+  std::string_view View(Range r) const { return std::string_view(bytes_).substr(r.start, r.size); }
+  std::string bytes_;
+  std::vector<std::pair<Range, Range>> pairs_;
+};
 
-std::string CanonicalQuery(const Pairs& query) {
-  const Pairs encoded = EncodePairs(query);
-  return CanonicalQueryOfEncoded(encoded, encoded.size());
+EncodedQuery EncodeQuery(const Pairs& query, size_t extra) {
+  EncodedQuery q(query.size() + extra);
+  for (const auto& [k, v] : query) q.Add(k, {v});
+  return q;
 }
 
 bool HasHeader(const Pairs& headers, std::string_view lower_name) {
   return std::any_of(headers.begin(), headers.end(), [&](const auto& h) { return IEquals(h.first, lower_name); });
+}
+
+}  // namespace
+
+void AppendEncodedPath(std::string& out, std::string_view decoded_path) {
+  if (decoded_path.empty()) {
+    out += '/';
+    return;
+  }
+  size_t start = 0;
+  while (true) {
+    size_t slash = decoded_path.find('/', start);
+    AppendPercentEncoded(out, decoded_path.substr(start, slash == std::string_view::npos ? slash : slash - start));
+    if (slash == std::string_view::npos) break;
+    out += '/';
+    start = slash + 1;
+  }
+}
+
+std::string EncodePath(std::string_view decoded_path) {
+  std::string out;
+  AppendEncodedPath(out, decoded_path);
+  return out;
+}
+
+namespace {
+// The canonical request onto `out`; the query is the first `signed_count`
+// pairs of `query`, in canonical order.
+void AppendCanonicalRequest(std::string& out, const Request& r, const SignParams& p, const EncodedQuery& query,
+                            size_t signed_count, const CanonicalHeaders& headers) {
+  // An empty line here would still yield a signature, just one no server will ever reproduce.
+  if (r.payload_sha256.empty()) throw std::invalid_argument("sigv4: payload_sha256 is required");
+  out += r.method;
+  out += '\n';
+  AppendEncodedPath(out, p.normalize_path ? NormalizePath(r.path) : r.path);
+  out += '\n';
+  query.AppendJoined(out, query.Sorted(signed_count));
+  out += '\n';
+  out += headers.block;
+  out += '\n';
+  out += headers.names;
+  out += '\n';
+  out += r.payload_sha256;
+}
+
+void AppendStringToSign(std::string& out, std::string_view canonical_request, const Stamp& st, const SignParams& p) {
+  unsigned char hash[32];
+  Sha256Raw(canonical_request, hash);
+  out += kAlgorithm;
+  out += '\n';
+  out += st.date_time();
+  out += '\n';
+  AppendScope(out, st, p);
+  out += '\n';
+  AppendHex(out, std::string_view(reinterpret_cast<const char*>(hash), sizeof hash));
+}
+
+void AppendSignature(std::string& out, const Credentials& c, std::string_view string_to_sign, const Stamp& st,
+                     const SignParams& p) {
+  // The signing key depends only on the secret, the day, the region and the
+  // service: derived once a day instead of four HMACs per signature (the
+  // presigned-link path signs one URL per request).
+  struct Derived {
+    std::string secret, date, region, service, key;
+  };
+  thread_local Derived last;
+  if (last.key.empty() || last.secret != c.secret_key || last.date != st.date() || last.region != p.region ||
+      last.service != p.service) {
+    std::string key = HmacSha256("AWS4" + c.secret_key, st.date());
+    key = HmacSha256(key, p.region);
+    key = HmacSha256(key, p.service);
+    last = {c.secret_key, std::string(st.date()), p.region, p.service, HmacSha256(key, "aws4_request")};
+  }
+  unsigned char mac[32];
+  HmacSha256(last.key, string_to_sign, mac);
+  AppendHex(out, std::string_view(reinterpret_cast<const char*>(mac), sizeof mac));
 }
 
 std::string SignCanonical(const Request& r, const Credentials& c, const SignParams& p) {
@@ -165,58 +290,23 @@ std::string SignCanonical(const Request& r, const Credentials& c, const SignPara
 
 }  // namespace
 
-std::string EncodePath(std::string_view decoded_path) {
-  if (decoded_path.empty()) return "/";
+std::string CanonicalRequest(const Request& r, const SignParams& p) {
+  const EncodedQuery query = EncodeQuery(r.query, 0);
   std::string out;
-  size_t start = 0;
-  while (true) {
-    size_t slash = decoded_path.find('/', start);
-    out += PercentEncode(decoded_path.substr(start, slash == std::string_view::npos ? slash : slash - start));
-    if (slash == std::string_view::npos) break;
-    out += '/';
-    start = slash + 1;
-  }
+  AppendCanonicalRequest(out, r, p, query, query.size(), Canonicalize(r.headers));
   return out;
 }
 
-namespace {
-// The canonical request from its parts, the query already canonical.
-std::string CanonicalFrom(const Request& r, const SignParams& p, const std::string& canonical_query,
-                          const CanonicalHeaders& headers) {
-  // An empty line here would still yield a signature, just one no server will ever reproduce.
-  if (r.payload_sha256.empty()) throw std::invalid_argument("sigv4: payload_sha256 is required");
-  const std::string path = EncodePath(p.normalize_path ? NormalizePath(r.path) : r.path);
-  return r.method + "\n" + path + "\n" + canonical_query + "\n" + headers.block + "\n" + headers.names + "\n" +
-         r.payload_sha256;
-}
-}  // namespace
-
-std::string CanonicalRequest(const Request& r, const SignParams& p) {
-  return CanonicalFrom(r, p, CanonicalQuery(r.query), Canonicalize(r.headers));
-}
-
 std::string StringToSign(const std::string& canonical_request, const SignParams& p) {
-  const Stamp st = MakeStamp(p.now);
-  return std::string(kAlgorithm) + "\n" + st.date_time + "\n" + Scope(st, p) + "\n" + Sha256Hex(canonical_request);
+  std::string out;
+  AppendStringToSign(out, canonical_request, MakeStamp(p.now), p);
+  return out;
 }
 
 std::string Signature(const Credentials& c, const std::string& string_to_sign, const SignParams& p) {
-  const Stamp st = MakeStamp(p.now);
-  // The signing key depends only on the secret, the day, the region and the
-  // service: derived once a day instead of four HMACs per signature (the
-  // presigned-link path signs one URL per request).
-  struct Derived {
-    std::string secret, date, region, service, key;
-  };
-  thread_local Derived last;
-  if (last.key.empty() || last.secret != c.secret_key || last.date != st.date || last.region != p.region ||
-      last.service != p.service) {
-    std::string key = HmacSha256("AWS4" + c.secret_key, st.date);
-    key = HmacSha256(key, p.region);
-    key = HmacSha256(key, p.service);
-    last = {c.secret_key, st.date, p.region, p.service, HmacSha256(key, "aws4_request")};
-  }
-  return HexEncode(HmacSha256(last.key, string_to_sign));
+  std::string out;
+  AppendSignature(out, c, string_to_sign, MakeStamp(p.now), p);
+  return out;
 }
 
 std::vector<std::pair<std::string, std::string>> SignHeaders(const Request& r, const Credentials& c,
@@ -230,7 +320,7 @@ std::vector<std::pair<std::string, std::string>> SignHeaders(const Request& r, c
 
   const Stamp st = MakeStamp(p.now);
   Pairs added;
-  added.emplace_back("X-Amz-Date", st.date_time);
+  added.emplace_back("X-Amz-Date", st.date_time());
   if (p.sign_body) added.emplace_back("X-Amz-Content-Sha256", r.payload_sha256);
   if (with_token) added.emplace_back("X-Amz-Security-Token", c.session_token);
 
@@ -240,13 +330,15 @@ std::vector<std::pair<std::string, std::string>> SignHeaders(const Request& r, c
     signed_req.headers.push_back(h);
   }
   const std::string signature = SignCanonical(signed_req, c, p);
-  added.emplace_back("Authorization", std::string(kAlgorithm) + " Credential=" + c.access_key + "/" +
-                                          Scope(st, p) + ", SignedHeaders=" +
-                                          Canonicalize(signed_req.headers).names + ", Signature=" + signature);
+  std::string auth = std::string(kAlgorithm) + " Credential=" + c.access_key + "/";
+  AppendScope(auth, st, p);
+  auth += ", SignedHeaders=" + Canonicalize(signed_req.headers).names + ", Signature=" + signature;
+  added.emplace_back("Authorization", std::move(auth));
   return added;
 }
 
-std::string PresignQuery(const Request& r, const Credentials& c, const SignParams& p, std::chrono::seconds expires) {
+void AppendPresignQuery(std::string& out, const Request& r, const Credentials& c, const SignParams& p,
+                        std::chrono::seconds expires) {
   if (expires < std::chrono::seconds(1) || expires > kMaxExpires)
     throw std::invalid_argument("sigv4: presigned expiry must be 1 s to 7 days");
   // With nothing signed the URL would be valid for any host it is replayed against.
@@ -261,30 +353,39 @@ std::string PresignQuery(const Request& r, const Credentials& c, const SignParam
 
   const Stamp st = MakeStamp(p.now);
   const CanonicalHeaders headers = Canonicalize(r.headers);
-  Pairs auth = {
-      {"X-Amz-Algorithm", std::string(kAlgorithm)},
-      {"X-Amz-Credential", c.access_key + "/" + Scope(st, p)},
-      {"X-Amz-Date", st.date_time},
-      {"X-Amz-Expires", std::to_string(expires.count())},
-      {"X-Amz-SignedHeaders", headers.names},
-  };
-  if (!c.session_token.empty()) auth.emplace_back("X-Amz-Security-Token", c.session_token);
+  char expiry[24];
+  const auto expiry_end = std::to_chars(expiry, expiry + sizeof expiry, expires.count()).ptr;
 
   // Every pair is encoded once: the canonical query sorts them, the URL
   // keeps the request's order, then the signing parameters (a presigned
   // link is made on every download, so this is a hot path).
-  Pairs encoded = EncodePairs(r.query);
-  encoded.reserve(encoded.size() + auth.size());
-  for (const auto& [k, v] : auth) encoded.emplace_back(PercentEncode(k), PercentEncode(v));
+  EncodedQuery query = EncodeQuery(r.query, 6);
+  query.Add("X-Amz-Algorithm", {kAlgorithm});
+  const auto scope = ScopeParts(st, p);
+  query.Add("X-Amz-Credential",
+            {c.access_key, "/", scope[0], scope[1], scope[2], scope[3], scope[4], scope[5], scope[6]});
+  query.Add("X-Amz-Date", {st.date_time()});
+  query.Add("X-Amz-Expires", {std::string_view(expiry, static_cast<size_t>(expiry_end - expiry))});
+  query.Add("X-Amz-SignedHeaders", {headers.names});
+  if (!c.session_token.empty()) query.Add("X-Amz-Security-Token", {c.session_token});
   // With omit_session_token the token (always last) is sent but not signed.
-  const size_t signed_count = encoded.size() - (p.omit_session_token && !c.session_token.empty() ? 1 : 0);
-  const std::string canonical = CanonicalFrom(r, p, CanonicalQueryOfEncoded(encoded, signed_count), headers);
-  const std::string signature = Signature(c, StringToSign(canonical, p), p);
+  const size_t signed_count = query.size() - (p.omit_session_token && !c.session_token.empty() ? 1 : 0);
 
-  std::vector<const std::pair<std::string, std::string>*> in_order;
-  in_order.reserve(encoded.size());
-  for (const auto& kv : encoded) in_order.push_back(&kv);
-  return JoinPairs(in_order) + "&X-Amz-Signature=" + signature;
+  // Scratch strings kept by the thread, so a link costs no allocation for them.
+  thread_local std::string canonical, to_sign;
+  canonical.clear();
+  to_sign.clear();
+  AppendCanonicalRequest(canonical, r, p, query, signed_count, headers);
+  AppendStringToSign(to_sign, canonical, st, p);
+  query.AppendJoined(out, query.InOrder());
+  out += "&X-Amz-Signature=";
+  AppendSignature(out, c, to_sign, st, p);
+}
+
+std::string PresignQuery(const Request& r, const Credentials& c, const SignParams& p, std::chrono::seconds expires) {
+  std::string out;
+  AppendPresignQuery(out, r, c, p, expires);
+  return out;
 }
 
 }  // namespace arca::s3

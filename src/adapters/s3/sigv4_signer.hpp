@@ -57,8 +57,12 @@ std::vector<std::pair<std::string, std::string>> SignHeaders(const Request& r, c
 // r.payload_sha256 ("UNSIGNED-PAYLOAD" for S3). Throws std::invalid_argument if `expires` is outside
 // 1 s..7 days, `r.headers` is empty, or `r.query` already holds an X-Amz-* signing parameter.
 std::string PresignQuery(const Request& r, const Credentials& c, const SignParams& p, std::chrono::seconds expires);
+// The same, appended onto `out` (the link's scheme, host and path).
+void AppendPresignQuery(std::string& out, const Request& r, const Credentials& c, const SignParams& p,
+                        std::chrono::seconds expires);
 
 // Encodes a path for the wire/canonical form: "/a b/ç" -> "/a%20b/%C3%A7"; "" -> "/".
 std::string EncodePath(std::string_view decoded_path);
+void AppendEncodedPath(std::string& out, std::string_view decoded_path);
 
 }  // namespace arca::s3
