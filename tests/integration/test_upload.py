@@ -280,6 +280,42 @@ def test_raw_upload_with_expect_100_continue(dep):
     assert rec["size"] == len(data) and rec["sha256"] == sha256_hex(data)
 
 
+def read_response(f):
+    """One HTTP/1.1 response with a Content-Length body, from a buffered socket file."""
+    status = int(f.readline().split()[1])
+    length = 0
+    while (line := f.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode().partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+    return status, f.read(length)
+
+
+def test_large_bodies_and_a_pipelined_request_share_one_connection(dep):
+    """Bodies over 64 KiB are read straight from the socket by the handler:
+    exactly their length, so the next request on the connection is intact."""
+    import socket
+    first, second = b"first body\n" * 20000, b"second body\n" * 15000
+
+    def upload(name, data):
+        return (f"POST /api/files HTTP/1.1\r\nHost: 127.0.0.1:{dep.server.port}\r\n"
+                f"Authorization: Bearer {dep.token('alice')}\r\nX-File-Name: {name}\r\n"
+                f"Content-Length: {len(data)}\r\n\r\n").encode() + data
+
+    health = f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{dep.server.port}\r\n\r\n".encode()
+    sock = socket.create_connection(("127.0.0.1", dep.server.port), timeout=20)
+    try:
+        sock.sendall(upload("first.txt", first) + upload("second.txt", second) + health)
+        f = sock.makefile("rb")
+        answers = [read_response(f) for _ in range(3)]
+    finally:
+        sock.close()
+    assert [status for status, _ in answers] == [202, 202, 200], answers
+    for (_, body), data in zip(answers, (first, second)):
+        rec = dep.wait_for_file("alice", json.loads(body)["id"])
+        assert rec["size"] == len(data) and rec["sha256"] == sha256_hex(data)
+
+
 def test_name_longer_than_255_bytes_is_400_invalid_name(dep):
     assert_problem(dep.upload_raw("alice", "é" * 128 + ".txt", b"x"), 400, "invalid_name")
 
