@@ -1,5 +1,6 @@
-// Remembers users looked up by token for a few seconds, so the hot read path
-// (token check → one indexed row → answer) costs one database query, not two.
+// Remembers, for a few seconds, the caller each user looked up by token
+// makes (no password hash), so the hot read path (token check → one
+// indexed row → answer) costs one database query, not two.
 // A change to a user (none exist in the API yet) shows after at most `ttl`.
 #pragma once
 

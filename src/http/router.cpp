@@ -2,8 +2,10 @@
 
 #include <strings.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
+#include <stdexcept>
 
 #include "app/log.hpp"
 
@@ -69,6 +71,12 @@ void SetPathParams(Request& req, const PathCaptures& params) {
 Response InternalError() { return Problem(500, "internal_error", "an internal error occurred"); }
 
 }  // namespace
+
+void Router::Add(Route route) {
+  if (std::count(route.pattern.begin(), route.pattern.end(), '{') > static_cast<std::ptrdiff_t>(PathCaptures::kMax))
+    throw std::invalid_argument("route pattern has too many captures: " + route.pattern);
+  routes_.push_back(std::move(route));
+}
 
 Router::Match Router::Find(const Request& req) const {
   Match m;

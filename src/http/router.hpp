@@ -31,8 +31,6 @@ struct PathCaptures {
   size_t size = 0;
 };
 
-// True when `path` fits `pattern`; fills `params`. A pattern with more than
-// PathCaptures::kMax captures never matches.
 struct Route {
   std::string method;
   std::string pattern;
@@ -61,7 +59,8 @@ class Router {
   Router(Authenticator auth, Metrics& metrics, AsyncAuthenticator async_auth = nullptr)
       : auth_(std::move(auth)), async_auth_(std::move(async_auth)), metrics_(metrics) {}
 
-  void Add(Route route) { routes_.push_back(std::move(route)); }
+  // Throws std::invalid_argument for a pattern with more than PathCaptures::kMax captures.
+  void Add(Route route);
   // Where `req` should run. Unknown routes and wrong methods are answered
   // without I/O, so they run on the event loop.
   Placement Place(const Request& req) const;
@@ -95,6 +94,8 @@ class Router {
   std::vector<Route> routes_;
 };
 
+// True when `path` fits `pattern`; fills `params`. A pattern with more than
+// PathCaptures::kMax captures never matches (Router::Add refuses one).
 bool MatchPattern(std::string_view pattern, std::string_view path, PathCaptures& params);
 
 }  // namespace arca::http

@@ -60,7 +60,9 @@ Result<IssuedToken> JwtHs256::Issue(const User& user, std::chrono::seconds ttl, 
 
 Result<Caller> JwtHs256::Verify(std::string_view token) {
   VerifiedToken& slot = SlotFor(token);
-  if (slot.verifier == instance_ && slot.token == token) {
+  // In constant time, like the signature check: the slot may hold another
+  // user's valid token, and an early-exit compare would time its prefix.
+  if (slot.verifier == instance_ && slot.token.size() == token.size() && ConstantTimeEquals(slot.token, token)) {
     if (slot.expires <= now_()) return Bad("expired");
     return Caller{slot.subject, "", false};
   }

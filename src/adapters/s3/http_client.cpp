@@ -1,5 +1,7 @@
 #include "adapters/s3/http_client.hpp"
 
+#include <array>
+
 #include <strings.h>
 
 #include <boost/asio.hpp>
@@ -72,6 +74,13 @@ class StreamExchange : public HttpExchange {
     if (bytes.empty()) return Status::Ok();
     auto ec = loop_->Run(tcp(), timeout_,
                          [&](auto h) { asio::async_write(stream_, asio::buffer(bytes.data(), bytes.size()), h); });
+    return ec ? Unreachable("send", ec) : Status::Ok();
+  }
+
+  Status Write(std::string_view first, std::string_view second) override {
+    const std::array<asio::const_buffer, 2> parts{asio::buffer(first.data(), first.size()),
+                                                  asio::buffer(second.data(), second.size())};
+    auto ec = loop_->Run(tcp(), timeout_, [&](auto h) { asio::async_write(stream_, parts, h); });
     return ec ? Unreachable("send", ec) : Status::Ok();
   }
 

@@ -191,13 +191,13 @@ namespace {
 
 // aws-chunked framing of a body of known size in frames of `chunk` bytes,
 // ending with the zero frame and a CRC-32C trailer. The SHA-256 the record
-// keeps is computed here too, in the same pass over the bytes.
+// keeps is computed here too, as the bytes pass. The caller's bytes go out
+// as they come, with the frames' size lines and line ends gathered in
+// front of them: nothing is staged, so the upload holds no frame buffer.
 class ChunkedPut : public S3StreamingPut {
  public:
   ChunkedPut(std::unique_ptr<HttpExchange> x, std::string what, std::uint64_t size, size_t chunk)
-      : x_(std::move(x)), what_(std::move(what)), size_(size), chunk_(chunk) {
-    buf_.reserve(std::min<std::uint64_t>(chunk_, size_) + 2);  // a frame and its CRLF
-  }
+      : x_(std::move(x)), what_(std::move(what)), size_(size), chunk_(chunk) {}
 
   static std::uint64_t EncodedLength(std::uint64_t size, size_t chunk) {
     auto frame = [](std::uint64_t n) { return Hex(n).size() + 2 + n + 2; };
@@ -213,10 +213,18 @@ class ChunkedPut : public S3StreamingPut {
     hash_.Update(bytes);
     crc_.Update(bytes);
     while (!bytes.empty()) {
-      size_t take = std::min(bytes.size(), chunk_ - buf_.size());
-      buf_.append(bytes.substr(0, take));
+      if (frame_left_ == 0) {  // a frame starts: its size line goes out with its first bytes
+        frame_left_ = std::min<std::uint64_t>(chunk_, size_ - framed_);
+        framed_ += frame_left_;
+        framing_ += Hex(frame_left_);
+        framing_ += "\r\n";
+      }
+      const auto take = static_cast<size_t>(std::min<std::uint64_t>(bytes.size(), frame_left_));
+      ARCA_RETURN_IF_ERROR(Send(framing_, bytes.substr(0, take)));
+      framing_.clear();
+      frame_left_ -= take;
       bytes.remove_prefix(take);
-      if (buf_.size() == chunk_) ARCA_RETURN_IF_ERROR(SendFrame());
+      if (frame_left_ == 0) framing_ = "\r\n";  // the frame's end, sent with what follows
     }
     return Status::Ok();
   }
@@ -224,8 +232,7 @@ class ChunkedPut : public S3StreamingPut {
   Result<std::string> Finish() override {
     if (!x_) return Internal("storage_closed", "finish of a closed object");
     if (written_ != size_) return Fail(InvalidArgument("size_mismatch", "fewer bytes than the declared length"));
-    if (!buf_.empty()) ARCA_RETURN_IF_ERROR(SendFrame());
-    ARCA_RETURN_IF_ERROR(Check(x_->Write("0\r\n" + TrailerLine(crc_) + "\r\n")));
+    ARCA_RETURN_IF_ERROR(Send(framing_, "0\r\n" + TrailerLine(crc_) + "\r\n"));
     auto res = x_->Finish(1 << 20);
     x_.reset();
     if (!res.ok()) return res.status();
@@ -242,12 +249,8 @@ class ChunkedPut : public S3StreamingPut {
   static std::string TrailerLine(const Crc32c& crc) {
     return "x-amz-checksum-crc32c:" + Base64Encode(crc.BigEndian()) + "\r\n";
   }
-  Status SendFrame() {
-    std::string head = Hex(buf_.size()) + "\r\n";
-    buf_ += "\r\n";
-    Status st = x_->Write(head);
-    if (st.ok()) st = x_->Write(buf_);
-    buf_.clear();
+  Status Send(std::string_view framing, std::string_view bytes) {
+    Status st = x_->Write(framing, bytes);
     if (!st.ok()) {
       // The store may have answered before reading the body (a taken key
       // under If-None-Match, a denied request) and closed: that answer is
@@ -268,8 +271,10 @@ class ChunkedPut : public S3StreamingPut {
   std::string what_;
   std::uint64_t size_;
   size_t chunk_;
-  std::string buf_;
   std::uint64_t written_ = 0;
+  std::uint64_t framed_ = 0;      // bytes of the body whose frame has begun
+  std::uint64_t frame_left_ = 0;  // bytes the current frame still needs
+  std::string framing_;           // size line and line ends not yet sent
   Sha256 hash_;
   Crc32c crc_;
 };

@@ -78,7 +78,8 @@ class S3Client {
   Status CompleteMultipartUpload(const std::string& key, const std::string& upload_id,
                                  const std::vector<std::string>& etags, bool if_absent = false);
   Status AbortMultipartUpload(const std::string& key, const std::string& upload_id);
-  // `chunk_bytes`: the aws-chunked frame size (the one buffer it holds).
+  // `chunk_bytes`: the aws-chunked frame size. Nothing is buffered: the
+  // caller's bytes are sent as they come, framed on the way.
   Result<std::unique_ptr<S3StreamingPut>> BeginStreamingPut(const std::string& key, const ObjectMeta& meta,
                                                             std::uint64_t size, bool if_absent,
                                                             size_t chunk_bytes = 1 << 20);

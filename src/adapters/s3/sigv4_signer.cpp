@@ -40,8 +40,8 @@ struct Stamp {
 };
 
 Stamp MakeStamp(Micros now) {
-  // Formatted once a second per thread: every presigned link needs it
-  // three times, one per download.
+  // Formatted once a second per thread: a presigned link is made on every
+  // download, and links made in the same second share it.
   thread_local Micros cached_second = -1;
   thread_local Stamp cached;
   const Micros second = now >= 0 ? now / 1000000 : -1;
