@@ -4,6 +4,8 @@
 
 #include <boost/json.hpp>
 
+#include "app/log.hpp"
+
 namespace arca::http {
 
 bool CaseLess::operator()(const std::string& a, const std::string& b) const {
@@ -78,6 +80,7 @@ Response Problem(int status, const std::string& code, const std::string& detail)
 Response Problem(const Status& st) {
   int status = HttpStatusOf(st.kind());
   // Internal details stay in the logs.
+  if (status == 500) log::Error("internal error", {{"code", st.code()}, {"detail", st.message()}});
   std::string detail = status == 500 ? "an internal error occurred" : st.message();
   return Problem(status, st.code().empty() ? "internal_error" : st.code(), detail);
 }

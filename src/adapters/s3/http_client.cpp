@@ -1,6 +1,7 @@
 #include "adapters/s3/http_client.hpp"
 
 #include <array>
+#include <type_traits>
 
 #include <strings.h>
 
@@ -78,6 +79,13 @@ class StreamExchange : public HttpExchange {
   }
 
   Status Write(std::string_view first, std::string_view second) override {
+    // Gathered on plain TCP only: Beast's TLS stream flattens or splits a
+    // buffer sequence its own way, and a gathered write lost bytes there
+    // (the store answered IncompleteBody). Over TLS the copy is cheap next
+    // to the encryption anyway.
+    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) return HttpExchange::Write(first, second);
+    if (first.empty()) return Write(second);
+    if (second.empty()) return Write(first);
     const std::array<asio::const_buffer, 2> parts{asio::buffer(first.data(), first.size()),
                                                   asio::buffer(second.data(), second.size())};
     auto ec = loop_->Run(tcp(), timeout_, [&](auto h) { asio::async_write(stream_, parts, h); });
