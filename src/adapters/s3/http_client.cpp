@@ -1,15 +1,14 @@
 #include "adapters/s3/http_client.hpp"
 
-#include <array>
-#include <type_traits>
-
 #include <strings.h>
 
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <type_traits>
 
 namespace arca::s3 {
 namespace asio = boost::asio;
