@@ -23,6 +23,10 @@ using Parser = bhttp::request_parser<bhttp::buffer_body>;
 
 namespace {
 
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+Status ClientGone() { return Aborted("client_gone", "the client stopped sending"); }
+
 std::string SafeRequestId(const std::string& given) {
   if (!given.empty() && given.size() <= 64) {
     bool ok = true;
@@ -61,13 +65,12 @@ class StreamBodyReader : public BodyReader {
 
   Result<size_t> Read(char* buf, size_t max) override {
     if (parser_.is_done()) return size_t{0};
-    if (failed_) return Aborted("client_gone", "the client stopped sending");
+    if (failed_) return ClientGone();
     if (expect_continue_) {
       expect_continue_ = false;
       std::promise<beast::error_code> p;
       asio::post(stream_.get_executor(), [&] {
         stream_.expires_after(timeout_);
-        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
         asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
                           [&](beast::error_code ec, size_t) { p.set_value(ec); });
       });
@@ -103,7 +106,7 @@ class StreamBodyReader : public BodyReader {
   }
   Status Fail() {
     failed_ = true;
-    return Aborted("client_gone", "the client stopped sending");
+    return ClientGone();
   }
   beast::tcp_stream& stream_;
   beast::flat_buffer& buffer_;
@@ -138,7 +141,7 @@ class DirectBodyReader : public BodyReader {
     if (failed_ || halted_) return Fail();
     if (expect_continue_) {
       expect_continue_ = false;
-      if (!SendAll("HTTP/1.1 100 Continue\r\n\r\n")) return Fail();
+      if (!SendAll(kContinue)) return Fail();
     }
     const size_t want = static_cast<size_t>(std::min<std::uint64_t>(max, left_));
     if (buffer_.size() > 0) {  // bytes that arrived with the header
@@ -193,7 +196,7 @@ class DirectBodyReader : public BodyReader {
   }
   Status Fail() {
     failed_ = true;
-    return Aborted("client_gone", "the client stopped sending");
+    return ClientGone();
   }
 
   int fd_;
@@ -320,7 +323,6 @@ struct Server::Impl {
       if (small) {
         // Read it here, on the event loop, so the handler thread never waits on the client.
         if (expect_continue) {
-          static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
           stream.expires_after(opts.read_timeout);
           auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()),
                                                       asio::as_tuple(asio::use_awaitable));

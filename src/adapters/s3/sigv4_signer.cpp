@@ -167,12 +167,11 @@ class EncodedQuery {
   std::string_view Value(size_t i) const { return View(pairs_[i].second); }
   // k=v&k=v over pairs `order`.
   void AppendJoined(std::string& out, const std::vector<size_t>& order) const {
-    for (size_t n = 0; n < order.size(); ++n) {
-      if (n) out += '&';
-      out += Key(order[n]);
-      out += '=';
-      out += Value(order[n]);
-    }
+    for (size_t n = 0; n < order.size(); ++n) AppendPair(out, order[n], n == 0);
+  }
+  // k=v&k=v in the order the pairs were added (the URL's order).
+  void AppendJoined(std::string& out) const {
+    for (size_t i = 0; i < size(); ++i) AppendPair(out, i, i == 0);
   }
   // The first `count` pairs in canonical order: by encoded key, then value.
   std::vector<size_t> Sorted(size_t count) const {
@@ -183,13 +182,14 @@ class EncodedQuery {
     });
     return order;
   }
-  std::vector<size_t> InOrder() const {
-    std::vector<size_t> order(size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    return order;
-  }
 
  private:
+  void AppendPair(std::string& out, size_t i, bool first) const {
+    if (!first) out += '&';
+    out += Key(i);
+    out += '=';
+    out += Value(i);
+  }
   struct Range {
     size_t start, size;
   };
@@ -377,7 +377,7 @@ void AppendPresignQuery(std::string& out, const Request& r, const Credentials& c
   to_sign.clear();
   AppendCanonicalRequest(canonical, r, p, query, signed_count, headers);
   AppendStringToSign(to_sign, canonical, st, p);
-  query.AppendJoined(out, query.InOrder());
+  query.AppendJoined(out);
   out += "&X-Amz-Signature=";
   AppendSignature(out, c, to_sign, st, p);
 }
