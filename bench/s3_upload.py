@@ -31,7 +31,7 @@ import time
 import urllib.parse
 import uuid
 
-from bench_common import ROOT, services_env
+from bench_common import ROOT, cpu_seconds, listener_pid, services_env
 MiB = 1 << 20
 
 
@@ -65,6 +65,10 @@ def stream_upload(port, token, name, total, block):
     if r.status not in (201, 202):
         raise SystemExit(f"upload failed: {r.status} {body!r}")
     return json.loads(body)
+
+
+def median(values):
+    return sorted(values)[len(values) // 2]
 
 
 def main():
@@ -126,28 +130,43 @@ def run(args, env, size, big, block, endpoint, bucket, access, secret):
             with open(src, "wb") as f:
                 for _ in range(size // MiB):
                     f.write(block)
-            ratios = []
+            # The store's own CPU for each transfer says how much of a pair's
+            # swing is the store's (on a shared 2-core VM it varies by half
+            # from one GiB to the next), and Arca's CPU is its cost per GiB.
+            store = listener_pid(urllib.parse.urlsplit(endpoint).port or 80)
+
+            def timed(fn):
+                s0, a0, t = store and cpu_seconds(store), cpu_seconds(srv.pid), time.perf_counter()
+                fn()
+                secs = time.perf_counter() - t
+                return secs, store and cpu_seconds(store) - s0, cpu_seconds(srv.pid) - a0
+
+            ratios, store_direct, store_through, arca_cpu = [], [], [], []
+            mib = size / MiB
             for i in range(args.repeat):
                 # Each transfer starts with no dirty pages: otherwise the one
                 # that pushes the page cache past the background-writeback
                 # threshold (10 % of RAM) pays for flushing the other's bytes.
                 os.sync()
-                t = time.perf_counter()
-                subprocess.run(["curl", "-sf", "-T", src, "--aws-sigv4", "aws:amz:us-east-1:s3", "--user",
-                                f"{access}:{secret}", "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD",
-                                f"{endpoint}/{bucket}/direct-put"], check=True)
-                direct = time.perf_counter() - t
+                direct, s_direct, _ = timed(lambda: subprocess.run(
+                    ["curl", "-sf", "-T", src, "--aws-sigv4", "aws:amz:us-east-1:s3", "--user", f"{access}:{secret}",
+                     "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD", f"{endpoint}/{bucket}/direct-put"], check=True))
                 os.sync()
-                t = time.perf_counter()
-                stream_upload(port, token, f"through-arca-{i}.bin", size, block)
-                through = time.perf_counter() - t
-                mib = size / MiB
+                through, s_through, a_through = timed(
+                    lambda: stream_upload(port, token, f"through-arca-{i}.bin", size, block))
                 ratios.append(direct / through)
-                print(f"   pair {i + 1}: direct PUT {mib / direct:.0f} MiB/s, through Arca {mib / through:.0f} MiB/s, "
-                      f"ratio {direct / through:.2f}")
-            ratios.sort()
-            print(f"1. {mib:.0f} MiB: median ratio {ratios[len(ratios) // 2]:.2f} of {args.repeat} pairs "
-                  f"(target >= 0.9)")
+                arca_cpu.append(a_through * MiB * 1024 / size)
+                line = (f"   pair {i + 1}: direct PUT {mib / direct:.0f} MiB/s, through Arca {mib / through:.0f} MiB/s, "
+                        f"ratio {direct / through:.2f}; CPU s/GiB: Arca {arca_cpu[-1]:.2f}")
+                if store:
+                    store_direct.append(s_direct * MiB * 1024 / size)
+                    store_through.append(s_through * MiB * 1024 / size)
+                    line += f", store {store_direct[-1]:.2f} direct / {store_through[-1]:.2f} through Arca"
+                print(line, flush=True)
+            print(f"1. {mib:.0f} MiB: median ratio {median(ratios):.2f} of {args.repeat} pairs "
+                  f"(target >= 0.9); Arca CPU {median(arca_cpu):.2f} s/GiB"
+                  + (f", store CPU {median(store_direct):.2f} s/GiB direct, {median(store_through):.2f} through Arca"
+                     if store else ""))
             os.remove(src)
 
             # 2. peak RSS during a big upload.
