@@ -1,5 +1,8 @@
 #include "core/ids.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 #include "core/encoding.hpp"
 #include "core/time.hpp"
 
@@ -14,6 +17,29 @@ std::string NewId() {
   std::string hex = HexEncode(b);
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
          hex.substr(20);
+}
+
+std::string NewRequestId() {
+  // Every request without an X-Request-Id gets one, and RAND_bytes per
+  // request cost ~2 µs (6 % of a /healthz). A correlation id only has to be
+  // unique, not unpredictable: each thread draws a random start once and
+  // steps a counter, and SplitMix64's finaliser (a bijection, so distinct
+  // counters stay distinct) scrambles it so neighbouring ids do not look alike.
+  thread_local std::uint64_t state = [] {
+    std::uint64_t seed;
+    std::string b = RandomBytes(sizeof seed);
+    std::memcpy(&seed, b.data(), sizeof seed);
+    return seed;
+  }();
+  state += 0x9E3779B97F4A7C15ULL;
+  std::uint64_t z = state;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  z ^= z >> 31;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, z >>= 4) out[static_cast<size_t>(i)] = kHex[z & 0xF];
+  return out;
 }
 
 bool IsValidId(std::string_view id) {

@@ -4,7 +4,6 @@
 
 #include <boost/json.hpp>
 
-#include "app/log.hpp"
 
 namespace arca::http {
 
@@ -79,10 +78,12 @@ Response Problem(int status, const std::string& code, const std::string& detail)
 
 Response Problem(const Status& st) {
   int status = HttpStatusOf(st.kind());
-  // Internal details stay in the logs.
-  if (status == 500) log::Error("internal error", {{"code", st.code()}, {"detail", st.message()}});
-  std::string detail = status == 500 ? "an internal error occurred" : st.message();
-  return Problem(status, st.code().empty() ? "internal_error" : st.code(), detail);
+  std::string code = st.code().empty() ? "internal_error" : st.code();
+  if (status != 500) return Problem(status, code, st.message());
+  // Internal details stay in the log, where Router::Finish writes them.
+  Response r = Problem(status, code, "an internal error occurred");
+  r.internal_error = Response::Hidden{std::move(code), st.message()};
+  return r;
 }
 
 }  // namespace arca::http

@@ -61,6 +61,12 @@ struct Response {
   // When set, the body is streamed from here instead (`stream_length` bytes).
   std::unique_ptr<ObjectReader> stream;
   std::int64_t stream_length = 0;
+  // What a 500 keeps from the client: the Status's code and message. Never
+  // sent; the router writes it to the log with the request's id.
+  struct Hidden {
+    std::string code, detail;
+  };
+  std::optional<Hidden> internal_error;
 
   Response& Header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

@@ -117,6 +117,11 @@ void Router::Finish(Request& req, const Match& m, Placement where, Clock::time_p
   res.Header("X-Request-Id", req.request_id);
   const double secs = std::chrono::duration<double>(Clock::now() - start).count();
   metrics_.ObserveRequest(req.method, route_label, res.status, secs);
+  if (res.internal_error)
+    log::Error("internal error", {{"code", res.internal_error->code},
+                                  {"detail", res.internal_error->detail},
+                                  {"request_id", req.request_id},
+                                  {"route", std::string(route_label)}});
   // The line's fields are copies: build them only when the line is written.
   if (!log::Enabled(log::Level::kInfo)) return;
   log::Info("request", {{"method", req.method},

@@ -13,6 +13,7 @@
 
 #include "app/log.hpp"
 #include "core/encoding.hpp"
+#include "core/ids.hpp"
 
 namespace arca::http {
 namespace asio = boost::asio;
@@ -35,7 +36,7 @@ std::string SafeRequestId(const std::string& given) {
                   c == '.');
     if (ok) return given;
   }
-  return HexEncode(RandomBytes(8));
+  return NewRequestId();
 }
 
 void ParseQuery(std::string_view q, std::multimap<std::string, std::string>& out) {

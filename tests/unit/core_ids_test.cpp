@@ -90,5 +90,34 @@ TEST(CoreIds, IsValidIdRejectsNonHexCharacters) {
   EXPECT_FALSE(IsValidId("../../etc/passwd-aaaa-aaaa-aaaaaaaaaaaa"));
 }
 
+TEST(CoreIds, RequestIdsAreSixteenLowercaseHexDigits) {
+  for (int i = 0; i < 100; ++i) {
+    std::string id = NewRequestId();
+    ASSERT_EQ(id.size(), 16u) << id;
+    EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+  }
+}
+
+TEST(CoreIds, RequestIdsAreUniqueAcrossThreadsAndDoNotLookAlike) {
+  // Four threads, as the server's event loops and handler pool would ask.
+  std::vector<std::vector<std::string>> per_thread(4);
+  std::vector<std::thread> threads;
+  for (auto& ids : per_thread)
+    threads.emplace_back([&ids] {
+      for (int i = 0; i < 20000; ++i) ids.push_back(NewRequestId());
+    });
+  for (auto& t : threads) t.join();
+  std::set<std::string> seen;
+  for (auto& ids : per_thread) seen.insert(ids.begin(), ids.end());
+  EXPECT_EQ(seen.size(), 80000u);
+  // Consecutive ids of one thread differ in about half their digits, not
+  // just the last: a counter shown as is would give ids a reader mixes up.
+  const auto& ids = per_thread[0];
+  size_t differing = 0;
+  for (size_t i = 1; i < ids.size(); ++i)
+    for (size_t d = 0; d < 16; ++d) differing += ids[i][d] != ids[i - 1][d];
+  EXPECT_GT(static_cast<double>(differing) / static_cast<double>(ids.size() - 1), 12.0);
+}
+
 }  // namespace
 }  // namespace arca

@@ -198,5 +198,46 @@ TEST_F(RouterEventLoopTest, AReadThatThrowsOrLosesItsCompletionStillGetsAnAnswer
   }
 }
 
+// A database that fails every file read with an internal error.
+class BrokenReadsStore : public DeferredReadsStore {
+ public:
+  using DeferredReadsStore::DeferredReadsStore;
+  Result<FileRecord> GetFile(const std::string&) override { return Internal("db_broken", "relation \"files\" is gone"); }
+  void GetFileAsync(const std::string& id, ResultCallback<FileRecord> done) override { done(GetFile(id)); }
+};
+
+TEST_F(RouterEventLoopTest, AnInternalErrorHidesItsCauseFromTheClientAndLogsItWithTheRequestId) {
+  BrokenReadsStore store(f_.meta);
+  App app = f_.Wire(&store, nullptr, nullptr);
+  auto router = MakeRouter(app);
+  for (bool async : {false, true}) {
+    auto req = Get("/api/files/" + file_id_, &alice_);
+    req.request_id = async ? "req-async-1" : "req-blocking-1";
+    std::optional<http::Response> res;
+    testing::internal::CaptureStderr();
+    if (async) {
+      StartAsync(*router, req, res);
+      store.Complete();  // the user row
+    } else {
+      res = router->Handle(req);
+    }
+    const std::string log = testing::internal::GetCapturedStderr();
+    ASSERT_TRUE(res.has_value());
+    EXPECT_EQ(res->status, 500);
+    EXPECT_EQ(res->body.find("is gone"), std::string::npos) << res->body;  // the cause stays inside
+    EXPECT_NE(res->body.find("\"code\":\"db_broken\""), std::string::npos) << res->body;
+    // One error line carries the cause and the id the client was answered with.
+    size_t at = log.find("\"msg\":\"internal error\"");
+    ASSERT_NE(at, std::string::npos) << log;
+    const std::string line = log.substr(log.rfind('\n', at) + 1, log.find('\n', at) - log.rfind('\n', at) - 1);
+    EXPECT_NE(line.find("\"request_id\":\"" + req.request_id + "\""), std::string::npos) << line;
+    EXPECT_NE(line.find("\"code\":\"db_broken\""), std::string::npos) << line;
+    EXPECT_NE(line.find("is gone"), std::string::npos) << line;
+    bool answered_with_id = false;
+    for (auto& [name, value] : res->headers) answered_with_id |= name == "X-Request-Id" && value == req.request_id;
+    EXPECT_TRUE(answered_with_id);
+  }
+}
+
 }  // namespace
 }  // namespace arca
