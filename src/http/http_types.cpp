@@ -4,7 +4,6 @@
 
 #include <boost/json.hpp>
 
-
 namespace arca::http {
 
 bool CaseLess::operator()(const std::string& a, const std::string& b) const {
