@@ -2,13 +2,11 @@
 
 #include <strings.h>
 
-#include <array>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <type_traits>
 
 namespace arca::s3 {
 namespace asio = boost::asio;
@@ -78,15 +76,15 @@ class StreamExchange : public HttpExchange {
   }
 
   Status Write(std::string_view first, std::string_view second) override {
-    // Gathered on plain TCP only: Beast's TLS stream flattens or splits a
-    // buffer sequence its own way, and a gathered write lost bytes there
-    // (the store answered IncompleteBody). Over TLS the copy is cheap next
-    // to the encryption anyway.
-    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) return HttpExchange::Write(first, second);
-    if (first.empty()) return Write(second);
-    if (second.empty()) return Write(first);
-    const std::array<asio::const_buffer, 2> parts{asio::buffer(first.data(), first.size()),
-                                                  asio::buffer(second.data(), second.size())};
+    // One gathered write. Not a std::array of two buffers: Asio's
+    // consuming_buffers for that type hands the next step an empty first
+    // buffer once the first part is sent, and Beast's TLS stream (its
+    // flat_stream) writes nothing for such a step when the second part is
+    // over 16 KiB, which async_write takes for the end: the body came up
+    // short and the store answered IncompleteBody. buffers_cat's sequence
+    // goes through the generic consuming_buffers, which skips spent buffers.
+    const auto parts =
+        beast::buffers_cat(asio::buffer(first.data(), first.size()), asio::buffer(second.data(), second.size()));
     auto ec = loop_->Run(tcp(), timeout_, [&](auto h) { asio::async_write(stream_, parts, h); });
     return ec ? Unreachable("send", ec) : Status::Ok();
   }
