@@ -490,11 +490,13 @@ class PrivateService:
 # The S3 server, seen from outside (curl's own SigV4 signing)
 # --------------------------------------------------------------------------
 
-def s3_request(method: str, path: str, *extra: str, body: bytes | None = None):
-    """A request to the test S3 server (ARCA_TEST_STORAGE_URL), signed by curl:
-    an independent check of what is in the bucket. Returns (status, head, body)."""
-    storage = os.environ["ARCA_TEST_STORAGE_URL"]
-    endpoint = urllib.parse.parse_qs(storage.split("?", 1)[1])["endpoint"][0]
+def s3_request(method: str, path: str, *extra: str, body: bytes | None = None, endpoint: str | None = None):
+    """A request to the test S3 server (ARCA_TEST_STORAGE_URL, or `endpoint`),
+    signed by curl: an independent check of what is in the bucket. Returns
+    (status, head, body)."""
+    if endpoint is None:
+        storage = os.environ["ARCA_TEST_STORAGE_URL"]
+        endpoint = urllib.parse.parse_qs(storage.split("?", 1)[1])["endpoint"][0]
     access, secret = os.environ["ARCA_TEST_S3_ACCESS_KEY"], os.environ["ARCA_TEST_S3_SECRET_KEY"]
     verb = ["-I"] if method == "HEAD" else ["-X", method]
     payload = hashlib.sha256(body or b"").hexdigest()
@@ -507,12 +509,12 @@ def s3_request(method: str, path: str, *extra: str, body: bytes | None = None):
     return status, head.decode("latin-1"), body
 
 
-def s3_keys(bucket: str) -> list[str]:
+def s3_keys(bucket: str, endpoint: str | None = None) -> list[str]:
     """Every key in the bucket (all pages)."""
     keys, token = [], None
     while True:
         q = "list-type=2" + ("&continuation-token=" + urllib.parse.quote(token, safe="") if token else "")
-        status, _, body = s3_request("GET", f"/{bucket}?{q}")
+        status, _, body = s3_request("GET", f"/{bucket}?{q}", endpoint=endpoint)
         assert status == 200, body
         text = body.decode()
         keys += re.findall(r"<Key>([^<]+)</Key>", text)

@@ -214,6 +214,60 @@ def tls_store(tmp_path):
     proc.wait(timeout=10)
 
 
+@pytest.fixture
+def s3proxy_store(tmp_path):
+    """S3Proxy on its file-system backend: an S3 server that refuses a streamed
+    PUT with an unsigned trailer (as older Ceph RGW and several gateways do)."""
+    libs = subprocess.run([str(Path(__file__).resolve().parents[2] / "scripts" / "services"), "s3proxy-libs"],
+                          check=True, capture_output=True, text=True, timeout=600).stdout.strip()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    (tmp_path / "blobs").mkdir()
+    conf = tmp_path / "s3proxy.conf"
+    conf.write_text(f"s3proxy.endpoint=http://127.0.0.1:{port}\ns3proxy.authorization=aws-v2-or-v4\n"
+                    f"s3proxy.identity={ACCESS}\ns3proxy.credential={SECRET}\n"
+                    f"jclouds.provider=filesystem\njclouds.filesystem.basedir={tmp_path / 'blobs'}\n")
+    log = open(tmp_path / "s3proxy.log", "wb")
+    proc = subprocess.Popen(["java", "-Xmx256m", "-XX:+UseSerialGC", "-DLOG_LEVEL=warn", "-cp", f"{libs}/*",
+                             "org.gaul.s3proxy.Main", "--properties", str(conf)],
+                            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "LOG_LEVEL": "warn"})
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "s3proxy.log").read_text()
+            time.sleep(0.2)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+def test_store_that_refuses_streamed_uploads_gets_them_in_parts(arca, s3proxy_store):
+    endpoint = s3proxy_store
+    env = arca.base_env(ARCA_STORAGE_URL=f"s3://plain?endpoint={endpoint}&region=us-east-1",
+                        ARCA_S3_ACCESS_KEY=ACCESS, ARCA_S3_SECRET_KEY=SECRET)
+    dep = arca.deployment("s3proxy", users=(("alice", False),), env=env)
+    # Said once at start-up, with the store's own answer.
+    assert "the store refused a streamed upload" in dep.server.stderr_text()
+    body = os.urandom(20 * MiB + 3)  # a raw upload of known size: three parts
+    r = dep.upload_raw("alice", "relatório.bin", body)
+    assert r.status == 202, r
+    rec = dep.wait_for_file("alice", r.json()["id"])
+    assert rec["sha256"] == hashlib.sha256(body).hexdigest() and rec["size"] == len(body)
+    # The file's object and nothing else: the start-up probe is gone too.
+    # (This store also lists its directories, as "files/".)
+    keys = [k for k in s3_keys("plain", endpoint=endpoint) if not k.endswith("/")]
+    assert len(keys) == 1 and rec["id"] in keys[0], keys
+    link = dep.call("GET", f"/api/files/{rec['id']}/download", "alice").json()["url"]
+    assert link.startswith(f"{endpoint}/plain/")
+    got = fetch_url(link)
+    assert got.status == 200 and got.body == body
+
+
 def test_https_store_with_an_untrusted_certificate_is_refused_at_start(arca, tls_store):
     port, _ = tls_store
     env = arca.base_env(ARCA_STORAGE_URL=f"s3://tls?endpoint=https://127.0.0.1:{port}&region=us-east-1",

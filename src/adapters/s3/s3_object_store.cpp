@@ -3,6 +3,8 @@
 #include <cstring>
 #include <future>
 
+#include "app/log.hpp"
+#include "core/ids.hpp"
 #include "core/names.hpp"
 #include "core/time.hpp"
 
@@ -181,8 +183,33 @@ S3ObjectStore::S3ObjectStore(S3Config cfg, std::uint64_t max_object)
 
 Status S3ObjectStore::Prepare() {
   Status st = client_.HeadBucket();
-  if (st.kind() == ErrorKind::kNotFound) return client_.CreateBucket();
-  return st;
+  if (st.kind() == ErrorKind::kNotFound) st = client_.CreateBucket();
+  ARCA_RETURN_IF_ERROR(st);
+  return ProbeStreamedPut();
+}
+
+// Not every S3 server takes an aws-chunked body with an unsigned trailer
+// (STREAMING-UNSIGNED-PAYLOAD-TRAILER). AWS S3, MinIO and versitygw do;
+// S3Proxy 2.6 refuses it, and so do older Ceph RGW and several gateways,
+// some only once the whole body is in. So one byte goes up that way at
+// start-up, under a key outside every layout's prefix (the reconciler never
+// looks there), and is deleted. A store that refuses it gets every upload
+// in multipart parts, which all S3 servers take.
+Status S3ObjectStore::ProbeStreamedPut() {
+  const std::string key = "arca-upload-probe-" + NewId();
+  auto put = client_.BeginStreamingPut(key, {}, 1, false);
+  Status st = put.ok() ? (*put)->Write("a") : put.status();
+  if (st.ok()) st = (*put)->Finish().status();
+  if (st.ok()) {
+    streamed_puts_ = true;
+    return client_.DeleteObject(key);
+  }
+  // Unreachable or overloaded: not an answer about the mode; start-up tries again.
+  if (st.kind() == ErrorKind::kUnavailable && st.message().find("NotImplemented") == std::string::npos) return st;
+  streamed_puts_ = false;
+  log::Warn("the store refused a streamed upload; uploads go up in multipart parts",
+            {{"bucket", client_.config().bucket}, {"answer", st.message()}});
+  return Status::Ok();
 }
 
 Status S3ObjectStore::Ping() { return client_.HeadBucket(); }
@@ -194,8 +221,8 @@ Result<std::unique_ptr<ObjectWriter>> S3ObjectStore::BeginPut(const std::string&
 
 Result<std::unique_ptr<ObjectWriter>> S3ObjectStore::BeginSizedPut(const std::string& key, const ObjectMeta& meta,
                                                                    std::uint64_t size, IfExists if_exists) {
-  // Over PutObject's 5 GiB, and when the size is unknown: multipart.
-  if (size > kMaxSinglePut) return ObjectStore::BeginSizedPut(key, meta, size, if_exists);
+  // Over PutObject's 5 GiB, or on a store that refused the streamed PUT: multipart.
+  if (size > kMaxSinglePut || !streamed_puts_) return ObjectStore::BeginSizedPut(key, meta, size, if_exists);
   auto put = client_.BeginStreamingPut(key, meta, size, if_exists == IfExists::kFail);
   if (!put.ok()) return put.status();
   return std::unique_ptr<ObjectWriter>(new StreamingWriter(std::move(put).value(), key, meta, size));

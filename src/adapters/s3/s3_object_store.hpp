@@ -1,8 +1,8 @@
 // ObjectStore on any S3 API server (MinIO, AWS S3, Ceph RGW, versitygw).
-// Uploads of known size (up to 5 GiB) stream in one PutObject; others go
-// into multipart parts (two parts in memory at most); small files go up in
-// one PutObject. Downloads are presigned GETs straight
-// to the store.
+// Uploads of known size (up to 5 GiB) stream in one PutObject where the
+// store takes it (Prepare tries); others go into multipart parts (two parts
+// in memory at most), and small files in one PutObject. Downloads are
+// presigned GETs straight to the store.
 #pragma once
 
 #include "adapters/s3/s3_client.hpp"
@@ -21,7 +21,8 @@ class S3ObjectStore : public ObjectStore {
   std::string Bucket() const override { return client_.config().bucket; }
   Result<std::unique_ptr<ObjectWriter>> BeginPut(const std::string& key, const ObjectMeta& meta,
                                                  IfExists if_exists = IfExists::kReplace) override;
-  // Up to 5 GiB: one streamed PutObject (see S3StreamingPut); larger: multipart.
+  // Up to 5 GiB: one streamed PutObject (see S3StreamingPut), when the store
+  // took the one Prepare tried; larger, or on other stores: multipart.
   Result<std::unique_ptr<ObjectWriter>> BeginSizedPut(const std::string& key, const ObjectMeta& meta,
                                                       std::uint64_t size,
                                                       IfExists if_exists = IfExists::kReplace) override;
@@ -41,8 +42,11 @@ class S3ObjectStore : public ObjectStore {
   void set_copy_part_bytes(std::int64_t n) { copy_part_bytes_ = n; }
 
  private:
+  Status ProbeStreamedPut();
+
   S3Client client_;
   size_t part_size_;
+  bool streamed_puts_ = true;  // until Prepare's probe says otherwise
   std::int64_t copy_part_bytes_ = 1LL << 30;
 };
 
