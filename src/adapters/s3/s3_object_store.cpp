@@ -190,8 +190,9 @@ Status S3ObjectStore::Prepare() {
 
 // Not every S3 server takes an aws-chunked body with an unsigned trailer
 // (STREAMING-UNSIGNED-PAYLOAD-TRAILER). AWS S3, MinIO and versitygw do;
-// S3Proxy 2.6 refuses it, and so do older Ceph RGW and several gateways,
-// some only once the whole body is in. So one byte goes up that way at
+// S3Proxy 2.6 refuses it, and so do several gateways by their own issue
+// trackers (Storj's, trino's aws-proxy, SeaweedFS before 2025), some only
+// once the whole body is in. So one byte goes up that way at
 // start-up, under a key outside every layout's prefix (the reconciler never
 // looks there), and is deleted. A store that refuses it gets every upload
 // in multipart parts, which all S3 servers take.
