@@ -133,7 +133,9 @@ def run(args, env, size, big, block, endpoint, bucket, access, secret):
             # The store's own CPU for each transfer says how much of a pair's
             # swing is the store's (on a shared 2-core VM it varies by half
             # from one GiB to the next), and Arca's CPU is its cost per GiB.
-            store = listener_pid(urllib.parse.urlsplit(endpoint).port or 80)
+            parts = urllib.parse.urlsplit(endpoint)
+            local = parts.hostname in ("127.0.0.1", "localhost", "::1")
+            store = local and listener_pid(parts.port or (443 if parts.scheme == "https" else 80))
 
             def timed(fn):
                 s0, a0, t = store and cpu_seconds(store), cpu_seconds(srv.pid), time.perf_counter()

@@ -1,7 +1,9 @@
 #include "adapters/s3/s3_object_store.hpp"
 
 #include <cstring>
+#include <chrono>
 #include <future>
+#include <thread>
 
 #include "app/log.hpp"
 #include "core/ids.hpp"
@@ -192,25 +194,37 @@ Status S3ObjectStore::Prepare() {
 // (STREAMING-UNSIGNED-PAYLOAD-TRAILER). AWS S3, MinIO and versitygw do;
 // S3Proxy 2.6 refuses it, and so do several gateways by their own issue
 // trackers (Storj's, trino's aws-proxy, SeaweedFS before 2025), some only
-// once the whole body is in. So one byte goes up that way at
-// start-up, under a key outside every layout's prefix (the reconciler never
-// looks there), and is deleted. A store that refuses it gets every upload
-// in multipart parts, which all S3 servers take.
+// once the whole body is in, and some older servers kept the framing as
+// content. So one byte goes up that way at start-up, under a fixed key
+// outside every layout's prefix (the reconciler never looks there), is
+// checked by its size, and deleted. A store that refuses it, or keeps it
+// wrong, gets every upload in multipart parts, which all S3 servers take.
 Status S3ObjectStore::ProbeStreamedPut() {
-  const std::string key = "arca-upload-probe-" + NewId();
-  auto put = client_.BeginStreamingPut(key, {}, 1, false);
-  Status st = put.ok() ? (*put)->Write("a") : put.status();
-  if (st.ok()) st = (*put)->Finish().status();
-  if (st.ok()) {
-    streamed_puts_ = true;
+  const std::string key = "arca-upload-probe";
+  auto attempt = [&]() -> Status {
+    auto put = client_.BeginStreamingPut(key, {}, 1, false);
+    Status st = put.ok() ? (*put)->Write("a") : put.status();
+    if (st.ok()) st = (*put)->Finish().status();
+    if (!st.ok()) return st;
+    auto head = client_.HeadObject(key);
+    if (head.ok() && head->size != 1)
+      st = Internal("storage_error", "a 1-byte streamed PUT was stored as " + std::to_string(head->size) + " bytes");
     // One byte left behind (credentials that may not delete) is not worth refusing to start.
     if (Status gone = client_.DeleteObject(key); !gone.ok())
       log::Warn("the start-up probe object is still in the bucket", {{"key", key}, {"answer", gone.message()}});
-    return Status::Ok();
+    return head.ok() ? st : head.status();
+  };
+  Status st = attempt();
+  // A store that answered 5xx may be busy for a moment, or may refuse the
+  // encoding for good (501, a bare 500): a few more tries, then multipart.
+  for (int i = 1; i <= 2 && st.code() == "storage_unavailable"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250 * i));
+    st = attempt();
   }
-  // Unreachable or overloaded: not an answer about the mode; start-up tries again.
-  if (st.kind() == ErrorKind::kUnavailable && st.message().find("NotImplemented") == std::string::npos) return st;
-  streamed_puts_ = false;
+  streamed_puts_ = st.ok();
+  if (st.ok()) return st;
+  // No answer at all (connection refused, timeout): nothing learnt; start-up retries.
+  if (st.code() == "storage_unreachable") return st;
   log::Warn("the store refused a streamed upload; uploads go up in multipart parts",
             {{"bucket", client_.config().bucket}, {"answer", st.message()}});
   return Status::Ok();
