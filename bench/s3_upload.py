@@ -23,6 +23,7 @@ import http.client
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -65,10 +66,6 @@ def stream_upload(port, token, name, total, block):
     if r.status not in (201, 202):
         raise SystemExit(f"upload failed: {r.status} {body!r}")
     return json.loads(body)
-
-
-def median(values):
-    return sorted(values)[len(values) // 2]
 
 
 def main():
@@ -165,6 +162,7 @@ def run(args, env, size, big, block, endpoint, bucket, access, secret):
                     store_through.append(s_through * MiB * 1024 / size)
                     line += f", store {store_direct[-1]:.2f} direct / {store_through[-1]:.2f} through Arca"
                 print(line, flush=True)
+            median = statistics.median_high  # the upper middle of an even count, as before
             print(f"1. {mib:.0f} MiB: median ratio {median(ratios):.2f} of {args.repeat} pairs "
                   f"(target >= 0.9); Arca CPU {median(arca_cpu):.2f} s/GiB"
                   + (f", store CPU {median(store_direct):.2f} s/GiB direct, {median(store_through):.2f} through Arca"

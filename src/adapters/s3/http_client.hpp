@@ -44,11 +44,8 @@ class HttpExchange {
  public:
   virtual ~HttpExchange() = default;
   virtual Status Write(std::string_view bytes) = 0;
-  // Both, in one gathered send where the transport can (no copy to join them).
-  virtual Status Write(std::string_view first, std::string_view second) {
-    Status st = Write(first);
-    return st.ok() ? Write(second) : st;
-  }
+  // Both, in one gathered send (no copy to join them).
+  virtual Status Write(std::string_view first, std::string_view second) = 0;
   virtual Result<HttpResponse> Finish(size_t max_body) = 0;
 };
 
